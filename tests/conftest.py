@@ -1,0 +1,66 @@
+"""Shared fixtures: a real PostgreSQL (embedded by default, DATABASE_URL when set).
+
+The schema under test is built by running the real migrations once per test worker into a
+template database; each test then gets its own clone of that template.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from preset.db.embedded import EmbeddedPostgres
+from preset.db.urls import normalise, with_database
+from preset.settings import PROJECT_ROOT
+from tests.support.database import Database, TestServer, worker_suffix
+
+TEST_EMBEDDED_PORT = int(os.environ.get("PRESET_TEST_EMBEDDED_PORT", "54339"))
+
+
+@pytest.fixture(scope="session")
+def test_server() -> Iterator[TestServer]:
+    outside = os.environ.get("DATABASE_URL")
+    if outside:
+        yield TestServer(with_database(normalise(outside), "postgres"), "DATABASE_URL")
+        return
+    # One embedded cluster for the whole run, shared by the xdist workers (start is idempotent
+    # and serialised by PostgreSQL's own postmaster.pid lock).
+    data_dir = Path(os.environ.get("PRESET_TEST_DATA_DIR", PROJECT_ROOT / ".data" / "test"))
+    server = EmbeddedPostgres(data_dir, TEST_EMBEDDED_PORT)
+    _start_shared(server)
+    yield TestServer(server.url("postgres"), "embedded")
+
+
+def _start_shared(server: EmbeddedPostgres) -> None:
+    import fcntl
+
+    server.root.mkdir(parents=True, exist_ok=True)
+    lock_path = server.root.parent / f".{server.root.name}.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server.start()
+
+
+@pytest.fixture(scope="session")
+def template_db(test_server: TestServer) -> Iterator[str]:
+    name = test_server.create_template(f"preset_template_{worker_suffix()}")
+    yield name
+    test_server.drop_template(name)
+
+
+@pytest.fixture()
+def db(test_server: TestServer, template_db: str) -> Iterator[Database]:
+    """A freshly migrated database of this test's own."""
+    name = test_server.clone(template_db)
+    try:
+        yield Database(test_server.url(name))
+    finally:
+        test_server.drop(name)
+
+
+def pytest_report_header() -> str:
+    target = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "embedded PostgreSQL"
+    return f"preset: tests run against {target}"
