@@ -16,5 +16,13 @@ def sql_path(name: str) -> Path:
 
 
 def run_sql_file(name: str) -> None:
-    """Execute one SQL file as a whole (no bind-parameter parsing, so `%` and `:` are literal)."""
-    op.get_bind().exec_driver_sql(sql_path(name).read_text(encoding="utf-8"))
+    """Execute one SQL file as a whole.
+
+    Goes straight to the driver's cursor without parameters, so `%` (format()) and `:` (casts,
+    JSON) in the SQL are never taken for bind-parameter markers.
+    """
+    dbapi_connection = op.get_bind().connection.dbapi_connection
+    if dbapi_connection is None:
+        raise RuntimeError("migration connection is closed")
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(sql_path(name).read_text(encoding="utf-8"))
