@@ -46,7 +46,8 @@ def _start_shared(server: EmbeddedPostgres) -> None:
 
 @pytest.fixture(scope="session")
 def template_db(test_server: TestServer) -> Iterator[str]:
-    name = test_server.create_template(f"preset_template_{worker_suffix()}")
+    # The pid keeps concurrent runs on one server (several checkouts, CI) from sharing a template.
+    name = test_server.create_template(f"preset_template_{worker_suffix()}_{os.getpid()}")
     yield name
     test_server.drop_template(name)
 
