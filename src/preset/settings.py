@@ -75,6 +75,33 @@ class AuthSettings(BaseSettings):
     refresh_token_ttl_seconds: int = Field(default=30 * 24 * 3600, ge=3600)
 
 
+class MailSettings(BaseSettings):
+    """Outgoing e-mail: SMTP when a host is set, otherwise written to the log (development)."""
+
+    model_config = _config("PRESET_MAIL_")
+
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    from_address: str = "Preset <no-reply@preset.local>"
+    #: Links in e-mails point here (the web front end that posts the token to the API).
+    public_base_url: str = "http://localhost:8000"
+
+
+class RateLimitSettings(BaseSettings):
+    """Requests per minute per client, by route group (in-process: per worker)."""
+
+    model_config = _config("PRESET_RATE_LIMIT_")
+
+    enabled: bool = True
+    auth_per_minute: int = Field(default=60, ge=1)
+    read_per_minute: int = Field(default=1200, ge=1)
+    write_per_minute: int = Field(default=120, ge=1)
+
+
 class Settings(BaseSettings):
     """All settings; secrets refused at their development defaults outside development."""
 
@@ -83,6 +110,8 @@ class Settings(BaseSettings):
     app: AppSettings = Field(default_factory=AppSettings)
     db: DatabaseSettings = Field(default_factory=DatabaseSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
 
     @model_validator(mode="after")
     def _secrets_required_outside_development(self) -> Settings:
