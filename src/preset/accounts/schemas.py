@@ -1,0 +1,102 @@
+"""Request and response models of the accounts domain (field names = the schema's columns)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+from preset.auth.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+
+HANDLE_PATTERN = r"^[a-z0-9_]{3,30}$"
+
+Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
+Handle = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=HANDLE_PATTERN),
+]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+OpaqueToken = Annotated[str, Field(min_length=16, max_length=256)]
+# Addresses are stored lower-case, so lookups and the unique index agree.
+Email = Annotated[EmailStr, AfterValidator(lambda value: value.strip().lower())]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SignupRequest(StrictModel):
+    email: Email
+    password: Password
+    role: Literal["talent", "contributor"]
+    display_name: DisplayName
+    handle: Handle
+
+
+class LoginRequest(StrictModel):
+    email: Email
+    password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)]
+
+
+class RefreshRequest(StrictModel):
+    refresh_token: OpaqueToken
+
+
+class LogoutRequest(StrictModel):
+    refresh_token: OpaqueToken
+
+
+class VerifyRequest(StrictModel):
+    token: OpaqueToken
+
+
+class PasswordResetRequest(StrictModel):
+    email: Email
+
+
+class PasswordResetConfirm(StrictModel):
+    token: OpaqueToken
+    password: Password
+
+
+class UserOut(BaseModel):
+    """The caller's own `users` row (billing identifiers stay private to the platform)."""
+
+    id: uuid.UUID
+    email: str
+    role: str
+    verification_status: str
+    subscription_tier: str
+    subscription_status: str
+    subscription_started_at: datetime | None
+    subscription_expires_at: datetime | None
+    last_login_at: datetime | None
+    email_verified_at: datetime | None
+    account_status: str
+    suspended_until: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserUpdate(BaseModel):
+    """What a user may change on their own row: the e-mail address (verified again)."""
+
+    # Extra keys are inspected by the service: protected columns get 403 forbidden_change,
+    # anything else 422.
+    model_config = ConfigDict(extra="allow")
+
+    email: Email | None = None
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105
+    expires_in: int
+    user: UserOut
+
+
+class StatusResponse(BaseModel):
+    status: str

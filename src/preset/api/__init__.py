@@ -1,0 +1,1 @@
+"""The HTTP API: app factory, request path, error envelope, rate limits."""

@@ -1,0 +1,69 @@
+"""The app factory: ``uvicorn --factory preset.api.app:create_app`` (used by ``preset serve``)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from preset.accounts.endpoints import auth_router, users_router
+from preset.api.context import Connection
+from preset.api.errors import install_error_handlers
+from preset.api.health import router as health_router
+from preset.api.logging import configure_logging
+from preset.api.middleware import RequestContextMiddleware
+from preset.api.ratelimit import RateLimiter
+from preset.db.migrations import head_revision
+from preset.db.urls import app_url
+from preset.mail import Mailer, build_mailer
+from preset.profiles.endpoints import router as profiles_router
+from preset.settings import Settings, get_settings
+
+
+def create_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
+    """The request pool: connects as `authenticator`, never as the table owner."""
+    return AsyncConnectionPool(
+        app_url(settings),
+        min_size=min(settings.db.pool_min_size, settings.db.pool_max_size),
+        max_size=settings.db.pool_max_size,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+        open=False,
+        name="preset-api",
+    )
+
+
+def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
+    """Build the API for ``settings`` (the environment's when omitted)."""
+    settings = settings or get_settings()
+    configure_logging(settings.app.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = create_pool(settings)
+        await pool.open(wait=True)
+        app.state.pool = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="Preset API",
+        version="0.1.0",
+        summary="Marketplace for creative shoots: accounts, profiles and more.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.mailer = mailer or build_mailer(settings.mail)
+    app.state.rate_limiter = RateLimiter()
+    app.state.head_revision = head_revision()
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+    app.include_router(profiles_router)
+    return app

@@ -1,0 +1,163 @@
+"""The request path: one dependency owns each request's transaction.
+
+It takes a pooled connection (as the `authenticator` login role), begins, switches to `anon` or
+`authenticated` with the caller's claims set transaction-locally in one round trip (exactly as
+Supabase's API layer does), hands the connection to the endpoint, and commits or rolls back at
+the end. Services and repositories never commit. Because both settings are transaction-local,
+nothing of one request survives into the next on the same pooled connection.
+
+Service-role work (signup, login bookkeeping, refresh tokens) runs in transactions opened by
+:class:`ServiceTransactions` on the same pool, never with a user's token.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow
+from psycopg_pool import AsyncConnectionPool
+
+from preset.auth.constants import ANON_ROLE, AUTHENTICATED_ROLE, SERVICE_ROLE
+from preset.auth.tokens import AccessClaims, decode_access_token
+from preset.errors import Unauthorized
+from preset.settings import Settings
+
+Connection = AsyncConnection[DictRow]
+
+# One statement, one round trip: role and claims, and (for users) the account's state, so a
+# suspended or banned user's unexpired token stops working at once. Target-list expressions are
+# evaluated left to right, so current_account_state() already sees the claims.
+_BEGIN_AUTHENTICATED = (
+    "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true), "
+    "public.current_account_state() AS account_state"
+)
+_BEGIN_OTHER = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
+
+_ANON_CLAIMS = orjson.dumps({"role": ANON_ROLE}).decode()
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """The caller and their transaction, as handed to endpoints and services."""
+
+    conn: Connection
+    role: str
+    claims: AccessClaims | None
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        return self.claims.sub if self.claims else None
+
+    def require_user_id(self) -> uuid.UUID:
+        if self.claims is None:
+            raise Unauthorized()
+        return self.claims.sub
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def app_pool(request: Request) -> AsyncConnectionPool[Connection]:
+    pool: AsyncConnectionPool[Connection] = request.app.state.pool
+    return pool
+
+
+def caller_claims(request: Request) -> AccessClaims | None:
+    """The verified claims of the bearer token, or None for an anonymous caller."""
+    cached = request.scope.get("preset.claims", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    header = request.headers.get("authorization")
+    claims: AccessClaims | None = None
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("expected 'Authorization: Bearer <token>'", code="invalid_token")
+        claims = decode_access_token(app_settings(request).auth, token.strip())
+    request.scope["preset.claims"] = claims
+    return claims
+
+
+async def _begin(conn: Connection, claims: AccessClaims | None) -> None:
+    if claims is None:
+        await conn.execute(_BEGIN_OTHER, (ANON_ROLE, _ANON_CLAIMS))
+        return
+    cur = await conn.execute(
+        _BEGIN_AUTHENTICATED, (AUTHENTICATED_ROLE, orjson.dumps(claims.raw).decode())
+    )
+    row = await cur.fetchone()
+    state = row["account_state"] if row else "missing"
+    if state != "active":
+        # Suspended, banned or deleted: the token is valid cryptographically but no longer
+        # admits its holder.
+        code = {"suspended": "account_suspended", "banned": "account_banned"}.get(
+            state, "invalid_token"
+        )
+        raise Unauthorized("this account cannot act at the moment", code=code)
+
+
+@asynccontextmanager
+async def request_transaction(
+    pool: AsyncConnectionPool[Connection], claims: AccessClaims | None
+) -> AsyncIterator[RequestContext]:
+    """Run one transaction as the caller; commit at the end, roll back on any exception."""
+    async with pool.connection() as conn, conn.transaction():
+        await _begin(conn, claims)
+        yield RequestContext(
+            conn=conn, role=AUTHENTICATED_ROLE if claims else ANON_ROLE, claims=claims
+        )
+
+
+async def _caller_transaction(request: Request) -> AsyncIterator[RequestContext]:
+    async with request_transaction(app_pool(request), caller_claims(request)) as ctx:
+        yield ctx
+
+
+async def _user_transaction(request: Request) -> AsyncIterator[RequestContext]:
+    claims = caller_claims(request)
+    if claims is None:
+        raise Unauthorized()
+    async with request_transaction(app_pool(request), claims) as ctx:
+        yield ctx
+
+
+class ServiceTransactions:
+    """Opens service_role transactions on the request pool for the platform's own work.
+
+    The claims name the user on whose behalf the platform acts (if any), so the audit trail
+    records who triggered the change; the role is always service_role, never a token's.
+    """
+
+    def __init__(self, pool: AsyncConnectionPool[Connection]) -> None:
+        self._pool = pool
+
+    @asynccontextmanager
+    async def transaction(self, acting_user: uuid.UUID | None = None) -> AsyncIterator[Connection]:
+        claims: dict[str, Any] = {"role": SERVICE_ROLE}
+        if acting_user is not None:
+            claims["sub"] = str(acting_user)
+        async with self._pool.connection() as conn, conn.transaction():
+            await conn.execute(_BEGIN_OTHER, (SERVICE_ROLE, orjson.dumps(claims).decode()))
+            yield conn
+
+
+def _service_transactions(request: Request) -> ServiceTransactions:
+    return ServiceTransactions(app_pool(request))
+
+
+#: Any caller (anonymous or logged in), in a transaction as that caller.
+CallerTx = Annotated[RequestContext, Depends(_caller_transaction, scope="function")]
+#: A logged-in caller (401 otherwise), in a transaction as that user.
+UserTx = Annotated[RequestContext, Depends(_user_transaction, scope="function")]
+#: Service-role transactions for the platform's own bookkeeping.
+ServiceTx = Annotated[ServiceTransactions, Depends(_service_transactions)]
+AppSettingsDep = Annotated[Settings, Depends(app_settings)]

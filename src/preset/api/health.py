@@ -1,0 +1,46 @@
+"""GET /health: the database answers and its schema is at the code's head revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from fastapi import APIRouter, Request
+
+from preset.api.context import app_pool, request_transaction
+from preset.api.errors import envelope, request_id_of
+from preset.api.responses import OrjsonResponse
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=None)
+async def health(request: Request) -> dict[str, Any] | OrjsonResponse:
+    """Database reachable and migrations at head (503 otherwise)."""
+    head: str = request.app.state.head_revision
+    try:
+        async with request_transaction(app_pool(request), None) as ctx:
+            cur = await ctx.conn.execute("SELECT public.current_schema_revision() AS revision")
+            row = await cur.fetchone()
+    except (psycopg.Error, TimeoutError) as exc:
+        return envelope(
+            503,
+            "database_unreachable",
+            "the database does not answer",
+            request_id=request_id_of(request),
+            details={"reason": type(exc).__name__},
+        )
+    current = row["revision"] if row else None
+    if current != head:
+        return envelope(
+            503,
+            "migrations_pending",
+            "the database schema is not at the code's head revision",
+            request_id=request_id_of(request),
+            details={"current": current, "head": head},
+        )
+    return {
+        "status": "ok",
+        "database": "reachable",
+        "migrations": {"current": current, "head": head},
+    }

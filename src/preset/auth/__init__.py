@@ -1,0 +1,1 @@
+"""Authentication primitives: password hashing and access/refresh/e-mail tokens."""

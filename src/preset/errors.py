@@ -1,0 +1,80 @@
+"""Typed errors raised by services; the API renders each one in the error envelope.
+
+Every expected failure is one of these, with a stable machine-readable ``code``; anything else
+that reaches the error handler is a bug and becomes a 500 ``internal_error``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class AppError(Exception):
+    """Base of every expected failure: an HTTP status, a stable code and a human message."""
+
+    status_code: ClassVar[int] = 400
+    default_code: ClassVar[str] = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        details: dict[str, Any] | list[Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code or self.default_code
+        self.details = details
+        self.headers = headers or {}
+
+
+class BadRequest(AppError):
+    status_code = 400
+    default_code = "bad_request"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    default_code = "unauthorized"
+
+    def __init__(self, message: str = "authentication required", **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(message, **kwargs)
+
+
+class Forbidden(AppError):
+    status_code = 403
+    default_code = "forbidden"
+
+
+class NotFound(AppError):
+    status_code = 404
+    default_code = "not_found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    default_code = "conflict"
+
+
+class ValidationFailed(AppError):
+    status_code = 422
+    default_code = "validation_error"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    default_code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers["Retry-After"] = str(max(1, retry_after))
+        super().__init__(message, headers=headers, **kwargs)
+        self.retry_after = max(1, retry_after)
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+    default_code = "service_unavailable"

@@ -1,0 +1,1 @@
+"""Profiles: the public face of a user, handles, completion, content preferences."""
