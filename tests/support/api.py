@@ -57,7 +57,7 @@ class MailBox:
             if subject_contains.lower() in str(message["Subject"]).lower():
                 body = message.get_payload(decode=True)
                 assert isinstance(body, bytes)
-                match = re.search(r"^token: (\S+)$", body.decode(), re.MULTILINE)
+                match = re.search(r"^token: (\S+)\s*$", body.decode(), re.MULTILINE)
                 assert match, body
                 return match.group(1)
         raise AssertionError(f"no mail '{subject_contains}' to {address}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -13,10 +14,19 @@ from preset.auth.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 HANDLE_PATTERN = r"^[a-z0-9_]{3,30}$"
 
 Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
-Handle = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=HANDLE_PATTERN),
-]
+_HANDLE_RE = re.compile(HANDLE_PATTERN)
+
+
+def _normalise_handle(value: str) -> str:
+    # Handles are unique regardless of case, so they are stored lower-case; the pattern applies
+    # to the lower-cased form ("Studio_One" is "studio_one").
+    value = value.strip().lower()
+    if not _HANDLE_RE.match(value):
+        raise ValueError("a handle is 3 to 30 characters of a-z, 0-9 and _")
+    return value
+
+
+Handle = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_normalise_handle)]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
 OpaqueToken = Annotated[str, Field(min_length=16, max_length=256)]
 # Addresses are stored lower-case, so lookups and the unique index agree.

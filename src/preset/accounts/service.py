@@ -86,7 +86,7 @@ async def _verify(password_hash: str | None, password: str) -> bool:
 
 
 def _check_password_rules(password: str, email: str) -> None:
-    if password.strip().lower() == email.lower() or password.lower() in email.lower():
+    if email.lower() in password.lower():
         raise ValidationFailed(
             "the password may not contain the e-mail address",
             code="weak_password",
