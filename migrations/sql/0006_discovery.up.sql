@@ -19,3 +19,186 @@ CREATE INDEX idx_gigs_content_categories ON gigs USING GIN (content_categories);
 CREATE INDEX idx_gigs_published_lnglat ON gigs
     USING GIST (point(location_lng::float8, location_lat::float8))
     WHERE status = 'published' AND location_lat IS NOT NULL;
+
+-- ===================================================================== discovery page
+-- One page of discovery (PRODUCT_RULES §3): the ids of the matching published gigs in display
+-- order (boost_level desc, created_at desc, id desc), after an optional keyset position, with
+-- the great-circle distance in metres when a centre is given.
+--
+-- Why a SECURITY DEFINER function: under row level security PostgreSQL only lets *leakproof*
+-- operators become index conditions (the policy quals must run first), and the cube containment
+-- `@>`, full-text `@@` and array `&&` operators are not leakproof. Run as the caller, the radius
+-- search would read every published gig. The function sees exactly what the "Anyone can view
+-- published gigs" policy already shows everyone (status = 'published'), and returns ids only; the
+-- caller then reads the rows through RLS, which stays the last line of defence.
+--
+-- Why two plans: "within R of a point, ordered by boost then newest" has no single good plan.
+-- Few candidates in the circle (a sparse region, a small radius): find them with the GiST index,
+-- then sort the handful. Many candidates (25 km in a big city holds tens of thousands of gigs):
+-- walk idx_gigs_published_order and test the distance on each row; a page fills after a few
+-- dozen rows. A capped, index-only count of the candidates in the bounding cube picks the plan.
+-- The planner cannot make this choice itself: it estimates every cube containment at a fixed
+-- 0.1% of the table, whatever the radius.
+CREATE FUNCTION public.discover_gig_page(
+    center_lat float8,
+    center_lng float8,
+    radius_m float8,
+    want_comp_type text,
+    want_looking_for text[],
+    want_starts_after timestamptz,
+    want_starts_before timestamptz,
+    search_query text,
+    allow_nsfw boolean,
+    blocked_categories text[],
+    after_boost integer,
+    after_created_at timestamptz,
+    after_id uuid,
+    page_size integer,
+    dense_threshold integer DEFAULT 2000
+) RETURNS TABLE (gig_id uuid, distance_m float8)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public, extensions
+AS $$
+DECLARE
+    has_center boolean := center_lat IS NOT NULL AND center_lng IS NOT NULL;
+    candidates integer := 0;
+    conditions text := 'g.status = ''published'' AND g.start_time > now()'
+        ' AND (g.application_deadline IS NULL OR g.application_deadline > now())';
+    distance_expr text := 'NULL::float8';
+    statement text;
+BEGIN
+    IF page_size IS NULL OR page_size NOT BETWEEN 1 AND 101 THEN
+        RAISE EXCEPTION 'page_size must be between 1 and 101' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (center_lat IS NULL) <> (center_lng IS NULL) THEN
+        RAISE EXCEPTION 'give both latitude and longitude' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF has_center AND (center_lat NOT BETWEEN -90 AND 90 OR center_lng NOT BETWEEN -180 AND 180) THEN
+        RAISE EXCEPTION 'latitude or longitude out of range' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF radius_m IS NOT NULL AND (NOT has_center OR radius_m NOT BETWEEN 0 AND 100000) THEN
+        RAISE EXCEPTION 'a radius needs a centre and is at most 100 km' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (after_boost IS NULL) <> (after_created_at IS NULL) OR (after_boost IS NULL) <> (after_id IS NULL) THEN
+        RAISE EXCEPTION 'a keyset position needs boost, created_at and id' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    IF NOT coalesce(allow_nsfw, false) THEN
+        conditions := conditions || ' AND NOT g.is_nsfw';
+    END IF;
+    IF cardinality(blocked_categories) > 0 THEN
+        conditions := conditions || ' AND NOT (g.content_categories && $10)';
+    END IF;
+    IF want_comp_type IS NOT NULL THEN
+        conditions := conditions || ' AND g.comp_type = $4';
+    END IF;
+    IF cardinality(want_looking_for) > 0 THEN
+        conditions := conditions || ' AND g.looking_for_types && $5';
+    END IF;
+    IF want_starts_after IS NOT NULL THEN
+        conditions := conditions || ' AND g.start_time >= $6';
+    END IF;
+    IF want_starts_before IS NOT NULL THEN
+        conditions := conditions || ' AND g.start_time <= $7';
+    END IF;
+    IF search_query IS NOT NULL THEN
+        conditions := conditions || ' AND g.search_vector @@ websearch_to_tsquery(''english'', $8)';
+    END IF;
+    IF after_boost IS NOT NULL THEN
+        conditions := conditions || ' AND (g.boost_level, g.created_at, g.id) < ($11, $12, $13)';
+    END IF;
+    IF has_center THEN
+        distance_expr := 'earth_distance(ll_to_earth($1, $2), g.location_geo)';
+    END IF;
+
+    IF radius_m IS NOT NULL THEN
+        -- earth_box is a cube around the sphere's cap: it only narrows the index search, the exact
+        -- great-circle test follows. The boundary is inclusive.
+        conditions := conditions || ' AND ' || distance_expr || ' <= $3';
+        SELECT count(*) INTO candidates FROM (
+            SELECT 1 FROM public.gigs g
+             WHERE g.status = 'published'
+               AND earth_box(ll_to_earth(center_lat, center_lng), radius_m) @> g.location_geo
+             LIMIT dense_threshold
+        ) AS probe;
+    END IF;
+
+    IF radius_m IS NOT NULL AND candidates < dense_threshold THEN
+        -- The materialised CTE fences the GiST search off from the ORDER BY, so the planner
+        -- cannot trade it for a walk of the order index.
+        statement := 'WITH nearby AS MATERIALIZED ('
+            || ' SELECT g.id, g.boost_level, g.created_at, ' || distance_expr || ' AS distance_m'
+            || ' FROM public.gigs g WHERE earth_box(ll_to_earth($1, $2), $3) @> g.location_geo AND '
+            || conditions || ')'
+            || ' SELECT n.id, n.distance_m FROM nearby n'
+            || ' ORDER BY n.boost_level DESC, n.created_at DESC, n.id DESC LIMIT $14';
+    ELSE
+        statement := 'SELECT g.id, ' || distance_expr || ' FROM public.gigs g WHERE ' || conditions
+            || ' ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC LIMIT $14';
+    END IF;
+
+    RETURN QUERY EXECUTE statement
+        USING center_lat, center_lng, radius_m, want_comp_type, want_looking_for,
+              want_starts_after, want_starts_before, search_query, allow_nsfw, blocked_categories,
+              after_boost, after_created_at, after_id, page_size;
+END
+$$;
+REVOKE ALL ON FUNCTION public.discover_gig_page(float8, float8, float8, text, text[], timestamptz,
+    timestamptz, text, boolean, text[], integer, timestamptz, uuid, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.discover_gig_page(float8, float8, float8, text, text[], timestamptz,
+    timestamptz, text, boolean, text[], integer, timestamptz, uuid, integer, integer)
+    TO anon, authenticated, service_role;
+
+-- ===================================================================== map pins
+-- The gigs discovery would show inside a latitude/longitude box, best first, at most max_pins.
+-- A box whose west edge is east of its east edge crosses the antimeridian and is searched as two
+-- boxes. SECURITY DEFINER for the same reason as discover_gig_page (the box operator is not
+-- leakproof); ids only, the caller reads the rows through RLS.
+CREATE FUNCTION public.gig_map_pin_ids(
+    min_lat float8,
+    min_lng float8,
+    max_lat float8,
+    max_lng float8,
+    allow_nsfw boolean,
+    blocked_categories text[],
+    max_pins integer
+) RETURNS TABLE (gig_id uuid)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public, extensions
+AS $$
+DECLARE
+    west box;
+    east box;
+BEGIN
+    IF min_lat IS NULL OR min_lng IS NULL OR max_lat IS NULL OR max_lng IS NULL
+       OR min_lat NOT BETWEEN -90 AND 90 OR max_lat NOT BETWEEN -90 AND 90
+       OR min_lng NOT BETWEEN -180 AND 180 OR max_lng NOT BETWEEN -180 AND 180
+       OR min_lat > max_lat THEN
+        RAISE EXCEPTION 'invalid bounding box' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF max_pins IS NULL OR max_pins NOT BETWEEN 1 AND 500 THEN
+        RAISE EXCEPTION 'max_pins must be between 1 and 500' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF min_lng <= max_lng THEN
+        west := box(point(min_lng, min_lat), point(max_lng, max_lat));
+        east := west;
+    ELSE
+        west := box(point(min_lng, min_lat), point(180, max_lat));
+        east := box(point(-180, min_lat), point(max_lng, max_lat));
+    END IF;
+    RETURN QUERY
+    SELECT g.id FROM public.gigs g
+     WHERE g.status = 'published' AND g.location_lat IS NOT NULL
+       AND g.start_time > now()
+       AND (g.application_deadline IS NULL OR g.application_deadline > now())
+       AND (coalesce(allow_nsfw, false) OR NOT g.is_nsfw)
+       AND NOT (g.content_categories && coalesce(blocked_categories, '{}'))
+       AND (point(g.location_lng::float8, g.location_lat::float8) <@ west
+            OR point(g.location_lng::float8, g.location_lat::float8) <@ east)
+     ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC
+     LIMIT max_pins;
+END
+$$;
+REVOKE ALL ON FUNCTION public.gig_map_pin_ids(float8, float8, float8, float8, boolean, text[], integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.gig_map_pin_ids(float8, float8, float8, float8, boolean, text[], integer)
+    TO anon, authenticated, service_role;

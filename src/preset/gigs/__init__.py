@@ -1,0 +1,1 @@
+"""Gigs: the marketplace's listings, their lifecycle and their discovery."""
