@@ -22,7 +22,7 @@ def test_signup_creates_account_profile_wallet_and_safe_preferences(
     client: TestClient, db: Database
 ) -> None:
     body = signup(client, email="New.Person@Example.com", handle="new_person", role="contributor")
-    assert body["token_type"] == "bearer"
+    assert body["token_type"] == "bearer"  # noqa: S105
     assert body["expires_in"] > 0
     user = body["user"]
     assert user["email"] == "new.person@example.com"
@@ -53,13 +53,21 @@ def test_passwords_are_argon2id_at_owasp_parameters(client: TestClient, db: Data
 def test_raw_tokens_are_never_stored(client: TestClient, db: Database) -> None:
     body = signup(client)
     digest = hashlib.sha256(body["refresh_token"].encode()).hexdigest()
-    rows = db.execute("SELECT token_hash FROM refresh_tokens WHERE user_id = %s", (body["user"]["id"],))
+    rows = db.execute(
+        "SELECT token_hash FROM refresh_tokens WHERE user_id = %s", (body["user"]["id"],)
+    )
     assert rows == [{"token_hash": digest}]
-    dump = str(db.execute("SELECT * FROM refresh_tokens")) + str(db.execute("SELECT * FROM email_tokens"))
+    dump = str(db.execute("SELECT * FROM refresh_tokens")) + str(
+        db.execute("SELECT * FROM email_tokens")
+    )
     assert body["refresh_token"] not in dump
     # The audit trail redacts the hashes too.
-    audit = str(db.execute("SELECT changes FROM audit_logs WHERE table_name IN "
-                           "('refresh_tokens', 'email_tokens', 'user_credentials')"))
+    audit = str(
+        db.execute(
+            "SELECT changes FROM audit_logs WHERE table_name IN "
+            "('refresh_tokens', 'email_tokens', 'user_credentials')"
+        )
+    )
     assert digest not in audit and "$argon2id$" not in audit
 
 
@@ -67,8 +75,13 @@ def test_signup_refuses_taken_email_regardless_of_case(client: TestClient) -> No
     signup(client, email="taken@example.com")
     response = client.post(
         "/api/auth/signup",
-        json={"email": "TAKEN@example.com", "password": DEFAULT_PASSWORD, "role": "talent",
-              "display_name": "X", "handle": "someone_else"},
+        json={
+            "email": "TAKEN@example.com",
+            "password": DEFAULT_PASSWORD,
+            "role": "talent",
+            "display_name": "X",
+            "handle": "someone_else",
+        },
     )
     assert_error(response, 409, "email_taken")
 
@@ -77,17 +90,32 @@ def test_signup_refuses_taken_handle_regardless_of_case(client: TestClient) -> N
     signup(client, handle="studio_one")
     response = client.post(
         "/api/auth/signup",
-        json={"email": "other@example.com", "password": DEFAULT_PASSWORD, "role": "talent",
-              "display_name": "X", "handle": "Studio_One"},
+        json={
+            "email": "other@example.com",
+            "password": DEFAULT_PASSWORD,
+            "role": "talent",
+            "display_name": "X",
+            "handle": "Studio_One",
+        },
     )
     assert_error(response, 409, "handle_taken")
 
 
 def test_signup_validation(client: TestClient) -> None:
-    base = {"email": "v@example.com", "password": DEFAULT_PASSWORD, "role": "talent",
-            "display_name": "V", "handle": "valid_handle"}
+    base = {
+        "email": "v@example.com",
+        "password": DEFAULT_PASSWORD,
+        "role": "talent",
+        "display_name": "V",
+        "handle": "valid_handle",
+    }
     cases = {
-        "handle": [{"handle": "ab"}, {"handle": "x" * 31}, {"handle": "has-dash"}, {"handle": "é_x"}],
+        "handle": [
+            {"handle": "ab"},
+            {"handle": "x" * 31},
+            {"handle": "has-dash"},
+            {"handle": "é_x"},
+        ],
         "role": [{"role": "admin"}],
         "password": [{"password": "short"}, {"password": "x" * 129}],
         "email": [{"email": "nope"}],
@@ -96,16 +124,22 @@ def test_signup_validation(client: TestClient) -> None:
     }
     for field, overrides in cases.items():
         for override in overrides:
-            error = assert_error(client.post("/api/auth/signup", json={**base, **override}), 422,
-                                 "validation_error")
+            error = assert_error(
+                client.post("/api/auth/signup", json={**base, **override}), 422, "validation_error"
+            )
             assert field in {d["field"] for d in error["details"]}, (field, error)
 
 
 def test_signup_refuses_a_password_containing_the_email(client: TestClient) -> None:
     response = client.post(
         "/api/auth/signup",
-        json={"email": "me@example.com", "password": "xx-me@example.com-xx", "role": "talent",
-              "display_name": "X", "handle": "me_myself"},
+        json={
+            "email": "me@example.com",
+            "password": "xx-me@example.com-xx",
+            "role": "talent",
+            "display_name": "X",
+            "handle": "me_myself",
+        },
     )
     assert_error(response, 422, "weak_password")
 
@@ -125,8 +159,9 @@ def test_login_returns_a_session(client: TestClient, db: Database) -> None:
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client: TestClient) -> None:
     signup(client, email="known@example.com")
-    wrong = assert_error(_login(client, "known@example.com", "wrong password"), 401,
-                         "invalid_credentials")
+    wrong = assert_error(
+        _login(client, "known@example.com", "wrong password"), 401, "invalid_credentials"
+    )
     unknown = assert_error(_login(client, "nobody@example.com"), 401, "invalid_credentials")
     assert wrong["message"] == unknown["message"]
 
@@ -224,8 +259,9 @@ def test_a_suspended_users_tokens_stop_working(client: TestClient, db: Database)
 def test_a_deleted_users_token_stops_working(client: TestClient, db: Database) -> None:
     session = signup(client)
     db.execute("DELETE FROM users WHERE id = %s", (session["user"]["id"],))
-    assert_error(client.get("/api/users/me", headers=bearer(session["access_token"])), 401,
-                 "invalid_token")
+    assert_error(
+        client.get("/api/users/me", headers=bearer(session["access_token"])), 401, "invalid_token"
+    )
 
 
 # ------------------------------------------------------------------ refresh and logout
@@ -251,10 +287,12 @@ def test_refresh_rotates_and_reuse_revokes_the_family(client: TestClient, db: Da
 
 def test_refresh_reuse_does_not_touch_other_sessions(client: TestClient) -> None:
     signup(client, email="two@example.com")
-    laptop = client.post("/api/auth/login", json={"email": "two@example.com",
-                                                  "password": DEFAULT_PASSWORD}).json()
-    phone = client.post("/api/auth/login", json={"email": "two@example.com",
-                                                 "password": DEFAULT_PASSWORD}).json()
+    laptop = client.post(
+        "/api/auth/login", json={"email": "two@example.com", "password": DEFAULT_PASSWORD}
+    ).json()
+    phone = client.post(
+        "/api/auth/login", json={"email": "two@example.com", "password": DEFAULT_PASSWORD}
+    ).json()
     client.post("/api/auth/refresh", json={"refresh_token": laptop["refresh_token"]})
     client.post("/api/auth/refresh", json={"refresh_token": laptop["refresh_token"]})
     ok = client.post("/api/auth/refresh", json={"refresh_token": phone["refresh_token"]})
@@ -262,8 +300,11 @@ def test_refresh_reuse_does_not_touch_other_sessions(client: TestClient) -> None
 
 
 def test_refresh_refuses_unknown_and_expired_tokens(client: TestClient, db: Database) -> None:
-    assert_error(client.post("/api/auth/refresh", json={"refresh_token": "x" * 43}), 401,
-                 "invalid_refresh_token")
+    assert_error(
+        client.post("/api/auth/refresh", json={"refresh_token": "x" * 43}),
+        401,
+        "invalid_refresh_token",
+    )
     assert_error(client.post("/api/auth/refresh", json={}), 422, "validation_error")
     session = signup(client)
     db.execute(
@@ -271,20 +312,27 @@ def test_refresh_refuses_unknown_and_expired_tokens(client: TestClient, db: Data
         "expires_at = now() - interval '1 day' WHERE user_id = %s",
         (session["user"]["id"],),
     )
-    assert_error(client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]}),
-                 401, "refresh_token_expired")
+    assert_error(
+        client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]}),
+        401,
+        "refresh_token_expired",
+    )
 
 
 def test_logout_ends_the_session(client: TestClient) -> None:
     session = signup(client)
     response = client.post("/api/auth/logout", json={"refresh_token": session["refresh_token"]})
     assert response.status_code == 204
-    assert_error(client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]}),
-                 401, "invalid_refresh_token")
+    assert_error(
+        client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]}),
+        401,
+        "invalid_refresh_token",
+    )
     # Unknown tokens are accepted silently (nothing to end), malformed bodies are not.
     assert client.post("/api/auth/logout", json={"refresh_token": "y" * 43}).status_code == 204
-    assert_error(client.post("/api/auth/logout", json={"refresh_token": 5}), 422,
-                 "validation_error")
+    assert_error(
+        client.post("/api/auth/logout", json={"refresh_token": 5}), 422, "validation_error"
+    )
 
 
 # ------------------------------------------------------------------ e-mail verification
@@ -336,26 +384,33 @@ def test_password_reset_flow(client: TestClient, smtp: SmtpServer) -> None:
     assert response.status_code == 202
     token = smtp.mailbox.latest_token(email, "reset")
 
-    new_password = "a brand new passphrase"
-    confirm = client.post("/api/auth/password-reset/confirm",
-                          json={"token": token, "password": new_password})
+    new_password = "a brand new passphrase"  # noqa: S105
+    confirm = client.post(
+        "/api/auth/password-reset/confirm", json={"token": token, "password": new_password}
+    )
     assert confirm.status_code == 204
     assert _login(client, email, new_password).status_code == 200  # type: ignore[attr-defined]
     assert_error(_login(client, email), 401, "invalid_credentials")
     # Sessions from before the reset are over.
-    assert_error(client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]}),
-                 401, "invalid_refresh_token")
+    assert_error(
+        client.post("/api/auth/refresh", json={"refresh_token": session["refresh_token"]}),
+        401,
+        "invalid_refresh_token",
+    )
     # The token worked once.
-    again = client.post("/api/auth/password-reset/confirm",
-                        json={"token": token, "password": "yet another passphrase"})
+    again = client.post(
+        "/api/auth/password-reset/confirm",
+        json={"token": token, "password": "yet another passphrase"},
+    )
     assert_error(again, 400, "token_used")
 
 
 def test_password_reset_for_unknown_address_looks_the_same(
     client: TestClient, smtp: SmtpServer
 ) -> None:
-    response = client.post("/api/auth/password-reset/request",
-                           json={"email": "ghost-reset@example.com"})
+    response = client.post(
+        "/api/auth/password-reset/request", json={"email": "ghost-reset@example.com"}
+    )
     assert response.status_code == 202
     assert response.json() == {"status": "accepted"}
     assert smtp.mailbox.to("ghost-reset@example.com") == []
@@ -375,8 +430,10 @@ def test_password_reset_token_expires_and_validates(
         "expires_at = now() - interval '1 hour' WHERE user_id = %s AND purpose = 'password_reset'",
         (user["id"],),
     )
-    expired = client.post("/api/auth/password-reset/confirm",
-                          json={"token": token, "password": "long enough passphrase"})
+    expired = client.post(
+        "/api/auth/password-reset/confirm",
+        json={"token": token, "password": "long enough passphrase"},
+    )
     assert_error(expired, 400, "token_expired")
 
 

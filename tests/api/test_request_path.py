@@ -138,11 +138,19 @@ def test_openapi_and_docs_are_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     paths = spec["paths"]
     expected = {
-        "/api/auth/signup", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout",
-        "/api/auth/verify", "/api/auth/password-reset/request",
-        "/api/auth/password-reset/confirm", "/api/users/me", "/api/users/profile",
-        "/api/profiles/{handle}", "/api/profiles/check-handle",
-        "/api/users/me/content-preferences", "/health",
+        "/api/auth/signup",
+        "/api/auth/login",
+        "/api/auth/refresh",
+        "/api/auth/logout",
+        "/api/auth/verify",
+        "/api/auth/password-reset/request",
+        "/api/auth/password-reset/confirm",
+        "/api/users/me",
+        "/api/users/profile",
+        "/api/profiles/{handle}",
+        "/api/profiles/check-handle",
+        "/api/users/me/content-preferences",
+        "/health",
     }
     assert expected <= set(paths)
     # One-line docstrings become the operation descriptions.

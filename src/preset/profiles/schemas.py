@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from preset.accounts.schemas import DisplayName, Handle
 
@@ -17,9 +18,18 @@ Url = Annotated[
 ]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-Category = Annotated[
-    str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9_-]{1,40}$")
-]
+_CATEGORY_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
+
+
+def _normalise_category(value: str) -> str:
+    # Pattern applies after lower-casing (StringConstraints checks it before).
+    value = value.strip().lower()
+    if not _CATEGORY_RE.match(value):
+        raise ValueError("a category is 1 to 40 characters of a-z, 0-9, _ and -")
+    return value
+
+
+Category = Annotated[str, Field(max_length=64), AfterValidator(_normalise_category)]
 Bio = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 SocialKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,30}$")]
 
