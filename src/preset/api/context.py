@@ -12,6 +12,7 @@ Service-role work (signup, login bookkeeping, refresh tokens) runs in transactio
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import orjson
+import psycopg
 from fastapi import Depends, Request
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow
@@ -61,7 +63,7 @@ class RequestContext:
         return self.claims.sub
 
 
-def app_settings(request: Request) -> Settings:
+def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -82,19 +84,12 @@ def caller_claims(request: Request) -> AccessClaims | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("expected 'Authorization: Bearer <token>'", code="invalid_token")
-        claims = decode_access_token(app_settings(request).auth, token.strip())
+        claims = decode_access_token(settings_of(request).auth, token.strip())
     request.scope["preset.claims"] = claims
     return claims
 
 
-async def _begin(conn: Connection, claims: AccessClaims | None) -> None:
-    if claims is None:
-        await conn.execute(_BEGIN_OTHER, (ANON_ROLE, _ANON_CLAIMS))
-        return
-    cur = await conn.execute(
-        _BEGIN_AUTHENTICATED, (AUTHENTICATED_ROLE, orjson.dumps(claims.raw).decode())
-    )
-    row = await cur.fetchone()
+def _check_account_state(row: DictRow | None) -> None:
     state = row["account_state"] if row else "missing"
     if state != "active":
         # Suspended, banned or deleted: the token is valid cryptographically but no longer
@@ -106,15 +101,44 @@ async def _begin(conn: Connection, claims: AccessClaims | None) -> None:
 
 
 @asynccontextmanager
+async def _transaction_as(
+    pool: AsyncConnectionPool[Connection], role: str, claims_json: str, *, check_account: bool
+) -> AsyncIterator[Connection]:
+    """BEGIN and the role/claims statement go out together (pipeline: one round trip); the
+    block's queries follow; COMMIT at the end, ROLLBACK on any exception."""
+    async with pool.connection() as conn:
+        async with conn.pipeline():
+            await conn.execute("BEGIN")
+            cur = await conn.execute(
+                _BEGIN_AUTHENTICATED if check_account else _BEGIN_OTHER, (role, claims_json)
+            )
+        try:
+            if check_account:
+                _check_account_state(await cur.fetchone())
+            yield conn
+        except BaseException:
+            # A broken connection cannot roll back; the pool discards it either way.
+            with contextlib.suppress(psycopg.Error):
+                await conn.execute("ROLLBACK")
+            raise
+        else:
+            await conn.execute("COMMIT")
+
+
+@asynccontextmanager
 async def request_transaction(
     pool: AsyncConnectionPool[Connection], claims: AccessClaims | None
 ) -> AsyncIterator[RequestContext]:
     """Run one transaction as the caller; commit at the end, roll back on any exception."""
-    async with pool.connection() as conn, conn.transaction():
-        await _begin(conn, claims)
-        yield RequestContext(
-            conn=conn, role=AUTHENTICATED_ROLE if claims else ANON_ROLE, claims=claims
-        )
+    if claims is None:
+        async with _transaction_as(pool, ANON_ROLE, _ANON_CLAIMS, check_account=False) as conn:
+            yield RequestContext(conn=conn, role=ANON_ROLE, claims=None)
+        return
+    claims_json = orjson.dumps(claims.raw).decode()
+    async with _transaction_as(
+        pool, AUTHENTICATED_ROLE, claims_json, check_account=True
+    ) as conn:
+        yield RequestContext(conn=conn, role=AUTHENTICATED_ROLE, claims=claims)
 
 
 async def _caller_transaction(request: Request) -> AsyncIterator[RequestContext]:
@@ -145,12 +169,13 @@ class ServiceTransactions:
         claims: dict[str, Any] = {"role": SERVICE_ROLE}
         if acting_user is not None:
             claims["sub"] = str(acting_user)
-        async with self._pool.connection() as conn, conn.transaction():
-            await conn.execute(_BEGIN_OTHER, (SERVICE_ROLE, orjson.dumps(claims).decode()))
+        async with _transaction_as(
+            self._pool, SERVICE_ROLE, orjson.dumps(claims).decode(), check_account=False
+        ) as conn:
             yield conn
 
 
-def _service_transactions(request: Request) -> ServiceTransactions:
+async def _service_transactions(request: Request) -> ServiceTransactions:
     return ServiceTransactions(app_pool(request))
 
 
@@ -160,4 +185,10 @@ CallerTx = Annotated[RequestContext, Depends(_caller_transaction, scope="functio
 UserTx = Annotated[RequestContext, Depends(_user_transaction, scope="function")]
 #: Service-role transactions for the platform's own bookkeeping.
 ServiceTx = Annotated[ServiceTransactions, Depends(_service_transactions)]
+async def app_settings(request: Request) -> Settings:
+    return settings_of(request)
+
+
+# Dependencies are `async def` on purpose: FastAPI runs plain `def` dependencies in a thread
+# pool, a thread hop per dependency per request.
 AppSettingsDep = Annotated[Settings, Depends(app_settings)]

@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi import Depends, Request
 
-from preset.api.context import app_settings, caller_claims
+from preset.api.context import caller_claims, settings_of
 from preset.errors import TooManyRequests
 
 WINDOW_SECONDS = 60
@@ -63,8 +63,8 @@ def _client_key(request: Request) -> str:
 def rate_limited(group: str) -> Any:
     """A dependency that counts the request against ``group`` and sets the headers."""
 
-    def _limit(request: Request) -> None:
-        settings = app_settings(request).rate_limit
+    async def _limit(request: Request) -> None:
+        settings = settings_of(request).rate_limit
         if not settings.enabled:
             return
         limit: int = getattr(settings, f"{group}_per_minute")

@@ -1,0 +1,263 @@
+"""Benchmark: ``GET /api/users/me`` under 50 concurrent keep-alive connections.
+
+Starts the real server (uvicorn, N workers) against a seeded benchmark database and drives it
+from a load generator in a second process (``wrk`` when installed, else ``bench.loadgen``).
+Target on a 2-core machine: >= 1,500 requests/s with p99 <= 50 ms.
+
+    python -m bench.bench_users_me [--workers 2] [--connections 50] [--duration 20]
+
+The database is ``preset_bench_users_me`` on the configured server (DATABASE_URL, or the
+embedded one),
+migrated to head; the benchmark users are (re)created on each run. Results go to stdout as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+from preset.auth.tokens import issue_access_token
+from preset.db import migrations
+from preset.db.urls import ensure_database, owner_url, render, with_database
+from preset.settings import PROJECT_ROOT, get_settings
+
+BENCH_DB = "preset_bench_users_me"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def prepare_database(users: int) -> tuple[str, list[str]]:
+    """Migrate the benchmark database and create ``users`` accounts; returns (url, tokens)."""
+    owner = owner_url()
+    ensure_database(with_database(owner, "postgres"), BENCH_DB)
+    url = with_database(owner, BENCH_DB)
+    migrations.upgrade(url)
+    settings = get_settings()
+    tokens: list[str] = []
+    with psycopg.connect(url, options="-c search_path=public,extensions") as conn:
+        conn.execute("DELETE FROM users WHERE email LIKE 'bench-%%@example.com'")
+        rows = []
+        for i in range(users):
+            rows.append(
+                (uuid.uuid4(), f"bench-{i}@example.com", "talent" if i % 2 else "contributor")
+            )
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO users (id, email, role) VALUES (%s, %s, %s)", rows)
+            cur.executemany(
+                "INSERT INTO profiles (user_id, display_name, handle) VALUES (%s, %s, %s)",
+                [(r[0], f"Bench {i}", f"bench_{i}") for i, r in enumerate(rows)],
+            )
+        conn.commit()
+        conn.execute("ANALYZE users")
+    for user_id, email, role in rows:
+        token, _ = issue_access_token(settings.auth, user_id=user_id, email=email, user_role=role)
+        tokens.append(token)
+    return url, tokens
+
+
+def start_server(
+    url: str, port: int, workers: int, pool_size: int, log_level: str
+) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    env.update(
+        {
+            # Request handling connects as `authenticator` (the password is ignored where the
+            # server trusts local connections, as the embedded one does).
+            "APP_DATABASE_URL": render(
+                make_url(url).set(
+                    username="authenticator", password=get_settings().db.authenticator_password
+                )
+            ),
+            "PRESET_DB_POOL_MIN_SIZE": str(pool_size),
+            "PRESET_DB_POOL_MAX_SIZE": str(pool_size),
+            # The benchmark measures the request path, not the per-user limiter's refusals.
+            "PRESET_RATE_LIMIT_READ_PER_MINUTE": "100000000",
+            "PRESET_LOG_LEVEL": log_level,
+        }
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "preset.api.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(
+        command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, start_new_session=True
+    )
+
+
+def wait_healthy(port: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the server did not become healthy")
+
+
+WRK_SCRIPT = """
+local tokens = {}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+end
+function init(args)
+  for line in io.lines("%s") do tokens[#tokens + 1] = line end
+  wrk.headers["Authorization"] = "Bearer " .. tokens[(id %% #tokens) + 1]
+end
+request = function()
+  local t = tokens[math.random(#tokens)]
+  return wrk.format("GET", nil, {["Authorization"] = "Bearer " .. t})
+end
+"""
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> dict[str, Any]:
+    script = tokens_file.with_suffix(".lua")
+    script.write_text(WRK_SCRIPT % tokens_file)
+    url = f"http://127.0.0.1:{port}/api/users/me"
+    # Warm-up (connections, prepared statements, pools), then the measured run.
+    subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", "-d3s", "-s", str(script), url],
+        capture_output=True,
+        check=True,
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.MULTILINE))
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "load_generator": "wrk -t2",
+        "requests_per_second": rps,
+        "p50_ms": _ms(percentiles["50"]),
+        "p90_ms": _ms(percentiles["90"]),
+        "p99_ms": _ms(percentiles["99"]),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def run_loadgen(port: int, connections: int, duration: int, tokens_file: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.loadgen",
+            "--url",
+            f"http://127.0.0.1:{port}/api/users/me",
+            "--connections",
+            str(connections),
+            "--duration",
+            str(duration),
+            "--tokens-file",
+            str(tokens_file),
+        ],
+        capture_output=True,
+        check=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    result["load_generator"] = "bench.loadgen (python, 1 process)"
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="GET /api/users/me throughput and latency")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--pool-size", type=int, default=8, help="connections per worker")
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        help="server log level (INFO writes one access line per request)",
+    )
+    parser.add_argument("--load-generator", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args()
+
+    print(f"preparing {args.users} users in {BENCH_DB} …", file=sys.stderr)
+    url, tokens = prepare_database(args.users)
+    port = _free_port()
+    server = start_server(url, port, args.workers, args.pool_size, args.log_level)
+    try:
+        wait_healthy(port)
+        with tempfile.TemporaryDirectory() as tmp:
+            tokens_file = Path(tmp) / "tokens.txt"
+            tokens_file.write_text("\n".join(tokens) + "\n")
+            use_wrk = args.load_generator == "wrk" or (
+                args.load_generator == "auto" and shutil.which("wrk") is not None
+            )
+            print(f"driving {args.connections} connections for {args.duration}s …", file=sys.stderr)
+            if use_wrk:
+                result = run_wrk(port, args.connections, args.duration, tokens_file)
+            else:
+                result = run_loadgen(port, args.connections, args.duration, tokens_file)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    result.update(
+        {
+            "endpoint": "GET /api/users/me",
+            "workers": args.workers,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "pool_size_per_worker": args.pool_size,
+            "server_log_level": args.log_level,
+            "cpus": os.cpu_count(),
+        }
+    )
+    result["target_met"] = result["requests_per_second"] >= 1500 and result["p99_ms"] <= 50
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
