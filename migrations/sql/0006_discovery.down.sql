@@ -5,6 +5,8 @@ DROP FUNCTION IF EXISTS public.discover_gig_page(float8, float8, float8, text, t
     timestamptz, text, boolean, text[], integer, timestamptz, uuid, integer, integer);
 
 DROP INDEX IF EXISTS idx_gigs_published_lnglat;
+DROP INDEX IF EXISTS idx_gigs_discovery_nearby;
+DROP INDEX IF EXISTS idx_gigs_discovery_order;
 DROP INDEX IF EXISTS idx_gigs_content_categories;
 ALTER TABLE gigs
     DROP CONSTRAINT IF EXISTS gigs_content_categories_format,

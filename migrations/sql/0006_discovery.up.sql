@@ -14,6 +14,18 @@ ALTER TABLE gigs
     );
 CREATE INDEX idx_gigs_content_categories ON gigs USING GIN (content_categories);
 
+-- Discovery reads only these indexes for its candidate rows (index-only scans; the caller then
+-- fetches the page's rows): walking the display order in a dense area, and the GiST search in a
+-- sparse one. Every column a discovery condition reads is included, so neither touches the heap.
+CREATE INDEX idx_gigs_discovery_order ON gigs (boost_level DESC, created_at DESC, id DESC)
+    INCLUDE (location_geo, start_time, application_deadline, is_nsfw, content_categories,
+             comp_type, looking_for_types)
+    WHERE status = 'published';
+CREATE INDEX idx_gigs_discovery_nearby ON gigs USING GIST (location_geo)
+    INCLUDE (boost_level, created_at, id, start_time, application_deadline, is_nsfw,
+             content_categories, comp_type, looking_for_types)
+    WHERE status = 'published';
+
 -- Map pins: a bounding box in degrees (GET /api/gigs/map). A 2-D point in (lng, lat) keeps the box
 -- test exact in degrees, which the earth cube (a 3-D chord space) cannot express directly.
 CREATE INDEX idx_gigs_published_lnglat ON gigs
@@ -112,9 +124,15 @@ BEGIN
     END IF;
 
     IF radius_m IS NOT NULL THEN
-        -- earth_box is a cube around the sphere's cap: it only narrows the index search, the exact
-        -- great-circle test follows. The boundary is inclusive.
-        conditions := conditions || ' AND ' || distance_expr || ' <= $3';
+        -- earth_box is a cube around the sphere's cap: it only narrows the index search. The
+        -- straight-line (chord) distance orders points exactly as the great-circle one does and
+        -- is cheap, so it decides every row clearly inside or outside; earth_distance (an SQL
+        -- function PostgreSQL cannot inline, several microseconds a call) only settles the rows
+        -- within a micrometre of the edge, where float rounding could differ. Inclusive boundary.
+        conditions := conditions
+            || ' AND cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) + 1e-6'
+            || ' AND (cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) - 1e-6'
+            || ' OR ' || distance_expr || ' <= $3)';
         SELECT count(*) INTO candidates FROM (
             SELECT 1 FROM public.gigs g
              WHERE g.status = 'published'
@@ -127,11 +145,11 @@ BEGIN
         -- The materialised CTE fences the GiST search off from the ORDER BY, so the planner
         -- cannot trade it for a walk of the order index.
         statement := 'WITH nearby AS MATERIALIZED ('
-            || ' SELECT g.id, g.boost_level, g.created_at, ' || distance_expr || ' AS distance_m'
+            || ' SELECT g.id, g.boost_level, g.created_at, g.location_geo'
             || ' FROM public.gigs g WHERE earth_box(ll_to_earth($1, $2), $3) @> g.location_geo AND '
             || conditions || ')'
-            || ' SELECT n.id, n.distance_m FROM nearby n'
-            || ' ORDER BY n.boost_level DESC, n.created_at DESC, n.id DESC LIMIT $14';
+            || ' SELECT g.id, ' || distance_expr || ' FROM nearby g'
+            || ' ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC LIMIT $14';
     ELSE
         statement := 'SELECT g.id, ' || distance_expr || ' FROM public.gigs g WHERE ' || conditions
             || ' ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC LIMIT $14';
