@@ -7,8 +7,8 @@ Target on a 2-core machine: >= 1,500 requests/s with p99 <= 50 ms.
     python -m bench.bench_users_me [--workers 2] [--connections 50] [--duration 20]
 
 The database is ``preset_bench_users_me`` on the configured server (DATABASE_URL, or the
-embedded one),
-migrated to head; the benchmark users are (re)created on each run. Results go to stdout as JSON.
+embedded one), migrated to head; the benchmark users are (re)created on each run. Results go to
+stdout as JSON.
 """
 
 from __future__ import annotations
