@@ -38,6 +38,46 @@ from preset.db.urls import ensure_database, owner_url, render, with_database
 from preset.settings import PROJECT_ROOT, get_settings
 
 BENCH_DB = "preset_bench_users_me"
+WARMUP_SECONDS = 3
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(root: int) -> list[int]:
+    """The uvicorn supervisor and its workers."""
+    pids = [root]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            if ppid == root:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _backend_pids(url: str) -> list[int]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND usename = 'authenticator'",
+            (BENCH_DB,),
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _cpu_snapshot(server_root: int, url: str) -> dict[str, float]:
+    return {
+        "server": sum(_cpu_seconds(p) for p in _server_pids(server_root)),
+        "postgres": sum(_cpu_seconds(p) for p in _backend_pids(url)),
+    }
 
 
 def _free_port() -> int:
@@ -155,16 +195,15 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> dict[str, Any]:
+def _wrk_script(tokens_file: Path) -> Path:
     script = tokens_file.with_suffix(".lua")
     script.write_text(WRK_SCRIPT % tokens_file)
+    return script
+
+
+def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> dict[str, Any]:
     url = f"http://127.0.0.1:{port}/api/users/me"
-    # Warm-up (connections, prepared statements, pools), then the measured run.
-    subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", "-d3s", "-s", str(script), url],
-        capture_output=True,
-        check=True,
-    )
+    script = _wrk_script(tokens_file)
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
         capture_output=True,
@@ -173,9 +212,11 @@ def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> di
     ).stdout
     percentiles = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", out, re.MULTILINE))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "load_generator": "wrk -t2",
+        "requests": total,
         "requests_per_second": rps,
         "p50_ms": _ms(percentiles["50"]),
         "p90_ms": _ms(percentiles["90"]),
@@ -196,6 +237,8 @@ def run_loadgen(port: int, connections: int, duration: int, tokens_file: Path) -
             str(connections),
             "--duration",
             str(duration),
+            "--warmup",
+            "0",
             "--tokens-file",
             str(tokens_file),
         ],
@@ -237,10 +280,13 @@ def main() -> None:
                 args.load_generator == "auto" and shutil.which("wrk") is not None
             )
             print(f"driving {args.connections} connections for {args.duration}s …", file=sys.stderr)
-            if use_wrk:
-                result = run_wrk(port, args.connections, args.duration, tokens_file)
-            else:
-                result = run_loadgen(port, args.connections, args.duration, tokens_file)
+            # CPU spent by the server and its database backends during the run, per request:
+            # unlike req/s on a shared machine, this does not depend on what else is running.
+            drive = run_wrk if use_wrk else run_loadgen
+            drive(port, args.connections, WARMUP_SECONDS, tokens_file)  # pools, plans, caches
+            before = _cpu_snapshot(server.pid, url)
+            result = drive(port, args.connections, args.duration, tokens_file)
+            after = _cpu_snapshot(server.pid, url)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -255,6 +301,16 @@ def main() -> None:
             "cpus": os.cpu_count(),
         }
     )
+    requests = result["requests"]
+    server_us = (after["server"] - before["server"]) / requests * 1e6
+    postgres_us = (after["postgres"] - before["postgres"]) / requests * 1e6
+    result["cpu_us_per_request"] = {
+        "server": round(server_us, 1),
+        "postgres": round(postgres_us, 1),
+    }
+    # What two cores could serve if nothing but server and database ran on them (the load
+    # generator excluded): an upper bound that the shared machine's numbers can be read against.
+    result["capacity_two_dedicated_cores"] = round(2e6 / (server_us + postgres_us))
     result["target_met"] = result["requests_per_second"] >= 1500 and result["p99_ms"] <= 50
     print(json.dumps(result, indent=2))
 

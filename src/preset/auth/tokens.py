@@ -49,8 +49,30 @@ def issue_access_token(
     return jwt.encode(payload, settings.jwt_secret, algorithm=ALGORITHM), ttl
 
 
+# Verified tokens by their exact text: a client sends the same token for many requests, and the
+# signature check plus JSON parsing is most of the Python cost of a small request. Only tokens
+# that passed every check are kept; expiry is re-checked on every hit.
+_VERIFIED_CACHE_SIZE = 4096
+_verified: dict[tuple[str, str, str], AccessClaims] = {}
+
+
 def decode_access_token(settings: AuthSettings, token: str) -> AccessClaims:
     """Verify signature, algorithm, audience, expiry and required claims; 401 on any failure."""
+    key = (token, settings.jwt_secret, settings.jwt_audience)
+    cached = _verified.get(key)
+    if cached is not None:
+        if cached.exp <= time.time():
+            _verified.pop(key, None)
+            raise Unauthorized("the access token has expired", code="token_expired")
+        return cached
+    claims = _decode_uncached(settings, token)
+    if len(_verified) >= _VERIFIED_CACHE_SIZE:
+        _verified.clear()
+    _verified[key] = claims
+    return claims
+
+
+def _decode_uncached(settings: AuthSettings, token: str) -> AccessClaims:
     try:
         payload = jwt.decode(
             token,
