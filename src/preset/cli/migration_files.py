@@ -49,7 +49,8 @@ def next_revision_id(script: ScriptDirectory) -> str:
     return f"{max(numbers, default=0) + 1:04d}"
 
 
-def create_migration(name: str, *, migrations_dir: Path = MIGRATIONS_DIR) -> CreatedMigration:
+def create_migration(name: str, *, migrations_dir: Path | None = None) -> CreatedMigration:
+    migrations_dir = migrations_dir or MIGRATIONS_DIR
     if not _NAME.match(name):
         raise ValueError(
             "a migration name is 2 to 61 characters: letters, digits, spaces, '-' or '_', "
