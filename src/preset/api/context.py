@@ -135,9 +135,7 @@ async def request_transaction(
             yield RequestContext(conn=conn, role=ANON_ROLE, claims=None)
         return
     claims_json = orjson.dumps(claims.raw).decode()
-    async with _transaction_as(
-        pool, AUTHENTICATED_ROLE, claims_json, check_account=True
-    ) as conn:
+    async with _transaction_as(pool, AUTHENTICATED_ROLE, claims_json, check_account=True) as conn:
         yield RequestContext(conn=conn, role=AUTHENTICATED_ROLE, claims=claims)
 
 
@@ -185,6 +183,8 @@ CallerTx = Annotated[RequestContext, Depends(_caller_transaction, scope="functio
 UserTx = Annotated[RequestContext, Depends(_user_transaction, scope="function")]
 #: Service-role transactions for the platform's own bookkeeping.
 ServiceTx = Annotated[ServiceTransactions, Depends(_service_transactions)]
+
+
 async def app_settings(request: Request) -> Settings:
     return settings_of(request)
 
