@@ -52,3 +52,7 @@ DROP FUNCTION IF EXISTS public.is_platform();
 DROP FUNCTION IF EXISTS public.owns_gig(UUID);
 DROP FUNCTION IF EXISTS public.has_applied(UUID);
 DROP FUNCTION IF EXISTS public.is_gig_participant(UUID);
+DROP FUNCTION IF EXISTS public.my_gig_ids();
+DROP FUNCTION IF EXISTS public.my_applied_gig_ids();
+DROP FUNCTION IF EXISTS public.my_participating_gig_ids();
+DROP FUNCTION IF EXISTS public.application_status_of(UUID, UUID);

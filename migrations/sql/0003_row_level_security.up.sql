@@ -69,10 +69,47 @@ AS $$
         )
 $$;
 
+-- Set-returning forms for policies: an uncorrelated `id IN (SELECT …)` runs once per statement
+-- as a hashed subplan, where a per-row function call would run once for every row scanned.
+CREATE FUNCTION public.my_gig_ids() RETURNS SETOF UUID
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT id FROM public.gigs WHERE owner_user_id = auth.uid()
+$$;
+
+CREATE FUNCTION public.my_applied_gig_ids() RETURNS SETOF UUID
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT gig_id FROM public.applications WHERE applicant_user_id = auth.uid()
+$$;
+
+CREATE FUNCTION public.my_participating_gig_ids() RETURNS SETOF UUID
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT id FROM public.gigs WHERE owner_user_id = auth.uid()
+    UNION
+    SELECT gig_id FROM public.applications WHERE applicant_user_id = auth.uid() AND status = 'accepted'
+$$;
+
+-- The status of `target_user`'s application to `target_gig`, or NULL when there is none.
+CREATE FUNCTION public.application_status_of(target_gig UUID, target_user UUID) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT status FROM public.applications WHERE gig_id = target_gig AND applicant_user_id = target_user
+$$;
+
 REVOKE ALL ON FUNCTION public.is_admin(), public.current_user_role(), public.is_platform(),
-    public.owns_gig(UUID), public.has_applied(UUID), public.is_gig_participant(UUID) FROM PUBLIC;
+    public.owns_gig(UUID), public.has_applied(UUID), public.is_gig_participant(UUID),
+    public.my_gig_ids(), public.my_applied_gig_ids(), public.my_participating_gig_ids(),
+    public.application_status_of(UUID, UUID) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.is_admin(), public.current_user_role(), public.is_platform(),
-    public.owns_gig(UUID), public.has_applied(UUID), public.is_gig_participant(UUID)
+    public.owns_gig(UUID), public.has_applied(UUID), public.is_gig_participant(UUID),
+    public.my_gig_ids(), public.my_applied_gig_ids(), public.my_participating_gig_ids(),
+    public.application_status_of(UUID, UUID)
     TO anon, authenticated, service_role;
 
 -- Refuses a change to any of `columns` between two versions of a row, naming the column.
@@ -205,7 +242,7 @@ CREATE POLICY "Anyone can view published gigs" ON gigs FOR SELECT TO anon, authe
 CREATE POLICY "Owners can view own gigs" ON gigs FOR SELECT TO authenticated
     USING (owner_user_id = (select auth.uid()));
 CREATE POLICY "Applicants can view gigs they applied to" ON gigs FOR SELECT TO authenticated
-    USING (public.has_applied(id));
+    USING (id IN (SELECT public.my_applied_gig_ids()));
 CREATE POLICY "Admins can view all gigs" ON gigs FOR SELECT TO authenticated
     USING ((select public.is_admin()));
 CREATE POLICY "Contributors can create own gigs" ON gigs FOR INSERT TO authenticated
@@ -261,7 +298,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON applications TO authenticated;
 CREATE POLICY "Applicants can view own applications" ON applications FOR SELECT TO authenticated
     USING (applicant_user_id = (select auth.uid()));
 CREATE POLICY "Gig owners can view applications" ON applications FOR SELECT TO authenticated
-    USING (public.owns_gig(gig_id));
+    USING (gig_id IN (SELECT public.my_gig_ids()));
 CREATE POLICY "Admins can view all applications" ON applications FOR SELECT TO authenticated
     USING ((select public.is_admin()));
 CREATE POLICY "Talent can create own applications" ON applications FOR INSERT TO authenticated
@@ -273,7 +310,7 @@ CREATE POLICY "Talent can create own applications" ON applications FOR INSERT TO
 CREATE POLICY "Applicants can update own applications" ON applications FOR UPDATE TO authenticated
     USING (applicant_user_id = (select auth.uid())) WITH CHECK (applicant_user_id = (select auth.uid()));
 CREATE POLICY "Gig owners can update applications" ON applications FOR UPDATE TO authenticated
-    USING (public.owns_gig(gig_id)) WITH CHECK (public.owns_gig(gig_id));
+    USING (gig_id IN (SELECT public.my_gig_ids())) WITH CHECK (gig_id IN (SELECT public.my_gig_ids()));
 CREATE POLICY "Admins can update all applications" ON applications FOR UPDATE TO authenticated
     USING ((select public.is_admin())) WITH CHECK ((select public.is_admin()));
 CREATE POLICY "Admins can delete applications" ON applications FOR DELETE TO authenticated
@@ -348,7 +385,12 @@ CREATE POLICY "Admins can view all showcases" ON showcases FOR SELECT TO authent
     USING ((select public.is_admin()));
 CREATE POLICY "Participants can create own showcases" ON showcases FOR INSERT TO authenticated
     WITH CHECK ((creator_user_id = (select auth.uid()) OR talent_user_id = (select auth.uid()))
-                AND visibility = 'private');
+                AND visibility = 'private' AND published_at IS NULL
+                AND approved_by_creator_at IS NULL AND approved_by_talent_at IS NULL
+                AND likes_count = 0 AND views_count = 0
+                AND EXISTS (SELECT 1 FROM gigs g WHERE g.id = gig_id AND g.status = 'completed'
+                              AND g.owner_user_id = creator_user_id)
+                AND public.application_status_of(gig_id, talent_user_id) = 'accepted');
 CREATE POLICY "Participants can update own showcases" ON showcases FOR UPDATE TO authenticated
     USING (creator_user_id = (select auth.uid()) OR talent_user_id = (select auth.uid()))
     WITH CHECK (creator_user_id = (select auth.uid()) OR talent_user_id = (select auth.uid()));
@@ -401,7 +443,7 @@ CREATE POLICY "Anyone can view public media" ON media FOR SELECT TO anon, authen
 CREATE POLICY "Owners can view own media" ON media FOR SELECT TO authenticated
     USING (owner_user_id = (select auth.uid()));
 CREATE POLICY "Gig participants can view gig media" ON media FOR SELECT TO authenticated
-    USING (gig_id IS NOT NULL AND public.is_gig_participant(gig_id));
+    USING (gig_id IN (SELECT public.my_participating_gig_ids()));
 CREATE POLICY "Admins can view all media" ON media FOR SELECT TO authenticated
     USING ((select public.is_admin()));
 CREATE POLICY "Users can upload own media" ON media FOR INSERT TO authenticated
@@ -422,7 +464,12 @@ CREATE POLICY "Admins can view all conversations" ON conversations FOR SELECT TO
 -- Opened by the applicant (on apply) or the owner (on accept); the gig owner is always one side.
 CREATE POLICY "Gig parties can open conversations" ON conversations FOR INSERT TO authenticated
     WITH CHECK (participants @> ARRAY[(select auth.uid())]
-                AND EXISTS (SELECT 1 FROM gigs g WHERE g.id = gig_id AND g.owner_user_id = ANY (participants)));
+                AND status = 'active' AND blocked_by IS NULL
+                AND EXISTS (SELECT 1 FROM gigs g
+                             WHERE g.id = gig_id AND g.owner_user_id = ANY (participants)
+                               AND public.application_status_of(g.id,
+                                     CASE WHEN participants[1] = g.owner_user_id
+                                          THEN participants[2] ELSE participants[1] END) IS NOT NULL));
 CREATE POLICY "Participants can update own conversations" ON conversations FOR UPDATE TO authenticated
     USING (participants @> ARRAY[(select auth.uid())])
     WITH CHECK (participants @> ARRAY[(select auth.uid())]);
@@ -515,7 +562,12 @@ CREATE POLICY "Admins can view all reviews" ON reviews FOR SELECT TO authenticat
     USING ((select public.is_admin()));
 CREATE POLICY "Gig parties can create own reviews" ON reviews FOR INSERT TO authenticated
     WITH CHECK (reviewer_id = (select auth.uid()) AND is_public
-                AND EXISTS (SELECT 1 FROM gigs g WHERE g.id = gig_id AND g.status = 'completed'));
+                AND EXISTS (SELECT 1 FROM gigs g
+                             WHERE g.id = gig_id AND g.status = 'completed'
+                               AND ((g.owner_user_id = reviewer_id
+                                     AND public.application_status_of(g.id, reviewee_id) = 'accepted')
+                                 OR (g.owner_user_id = reviewee_id
+                                     AND public.application_status_of(g.id, reviewer_id) = 'accepted'))));
 CREATE POLICY "Reviewers can update own reviews" ON reviews FOR UPDATE TO authenticated
     USING (reviewer_id = (select auth.uid())) WITH CHECK (reviewer_id = (select auth.uid()));
 CREATE POLICY "Admins can update all reviews" ON reviews FOR UPDATE TO authenticated
