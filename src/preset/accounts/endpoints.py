@@ -27,7 +27,7 @@ auth_router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[AUTH_LI
 users_router = APIRouter(prefix="/api/users", tags=["users"])
 
 
-def _deps(request: Request, settings: AppSettingsDep, tx: ServiceTx) -> service.AccountsDeps:
+async def _deps(request: Request, settings: AppSettingsDep, tx: ServiceTx) -> service.AccountsDeps:
     return service.AccountsDeps(settings=settings, tx=tx, mailer=request.app.state.mailer)
 
 
