@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import statistics
 import time
 import uuid
 
@@ -169,18 +168,21 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client: TestClient
 def test_login_for_unknown_email_costs_as_much_as_for_a_real_one(client: TestClient) -> None:
     signup(client, email="timing@example.com")
 
-    def median_seconds(email: str) -> float:
+    def fastest_seconds(email: str) -> float:
         samples = []
+        # Five: the account throttle allows exactly five failures.
         for _ in range(5):
             started = time.perf_counter()
             _login(client, email, "wrong password")
             samples.append(time.perf_counter() - started)
-        return statistics.median(samples)
+        # The fastest of several runs: contention on a shared machine only adds time.
+        return min(samples)
 
-    known = median_seconds("timing@example.com")
-    unknown = median_seconds("ghost@example.com")
-    # Without the dummy hash an unknown address answers ~20x faster; allow generous noise.
-    assert 0.5 < unknown / known < 2.0, (known, unknown)
+    known = fastest_seconds("timing@example.com")
+    unknown = fastest_seconds("ghost@example.com")
+    # Without the dummy hash an unknown address answers 20-50x faster; the bounds leave room
+    # for a noisy machine while still catching that.
+    assert 0.25 < unknown / known < 4.0, (known, unknown)
 
 
 def test_failed_logins_are_limited_per_account(client: TestClient) -> None:
