@@ -15,7 +15,12 @@ import pytest
 from preset.db.embedded import EmbeddedPostgres
 from preset.db.urls import normalise, with_database
 from preset.settings import PROJECT_ROOT
-from tests.support.database import Database, TestServer, worker_suffix
+from tests.support.database import (
+    Database,
+    TestServer,
+    server_migration_lock,
+    worker_suffix,
+)
 
 TEST_EMBEDDED_PORT = int(os.environ.get("PRESET_TEST_EMBEDDED_PORT", "54339"))
 
@@ -47,7 +52,10 @@ def _start_shared(server: EmbeddedPostgres) -> None:
 @pytest.fixture(scope="session")
 def template_db(test_server: TestServer) -> Iterator[str]:
     # The pid keeps concurrent runs on one server (several checkouts, CI) from sharing a template.
-    name = test_server.create_template(f"preset_template_{worker_suffix()}_{os.getpid()}")
+    # Builds are serialised server-wide: on a fresh cluster two workers running migration 0001 at
+    # once would both find a role missing and both create it (unique violation in pg_authid).
+    with server_migration_lock(test_server.maintenance_url):
+        name = test_server.create_template(f"preset_template_{worker_suffix()}_{os.getpid()}")
     yield name
     test_server.drop_template(name)
 

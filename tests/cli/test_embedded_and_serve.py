@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 from preset.cli import app, server
 from preset.db import migrations
 from preset.settings import PROJECT_ROOT
-from tests.support.database import Database
+from tests.support import database as support
+from tests.support.database import Database, server_migration_lock
 
 
 def _free_port() -> int:
@@ -74,11 +75,14 @@ def test_embedded_server_lifecycle(embedded_env: Path) -> None:
         psycopg.connect(url, connect_timeout=2)
 
 
-def test_up_without_serving_migrates_and_seeds(cli: CliRunner, db: Database) -> None:
+def test_up_without_serving_migrates_and_seeds(
+    cli: CliRunner, db: Database, test_server: support.TestServer
+) -> None:
     assert cli.invoke(app, ["db", "rollback", "--base"]).exit_code == 0
     assert migrations.current_revision(db.url) is None
 
-    result = cli.invoke(app, ["up", "--no-serve"])
+    with server_migration_lock(test_server.maintenance_url):
+        result = cli.invoke(app, ["up", "--no-serve"])
     assert result.exit_code == 0, result.output
     assert "outside server from DATABASE_URL" in result.output
     assert migrations.current_revision(db.url) == migrations.head_revision()

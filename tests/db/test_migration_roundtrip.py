@@ -90,23 +90,23 @@ def differences(
 
 
 @pytest.fixture()
-def fresh_databases(test_server: database.TestServer) -> Iterator[tuple[str, str]]:
+def fresh_databases(test_server: database.TestServer) -> Iterator[tuple[str, str, str]]:
     """Two new, empty databases made the same way: a reference and one to migrate."""
     names = [f"preset_rt_{kind}_{uuid.uuid4().hex[:10]}" for kind in ("empty", "work")]
     with psycopg.connect(test_server.maintenance_url, autocommit=True) as conn:
         for name in names:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield test_server.url(names[0]), test_server.url(names[1])
+        yield test_server.url(names[0]), test_server.url(names[1]), test_server.maintenance_url
     finally:
         for name in names:
             test_server.drop(name)
 
 
 def test_migrate_rollback_to_base_migrate_leaves_nothing_behind(
-    fresh_databases: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+    fresh_databases: tuple[str, str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    empty_url, url = fresh_databases
+    empty_url, url, maintenance_url = fresh_databases
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("PRESET_ENV", "test")
     runner = CliRunner()
@@ -114,7 +114,8 @@ def test_migrate_rollback_to_base_migrate_leaves_nothing_behind(
     assert differences(reference, catalog_snapshot(url)) == {}
 
     for round_number in (1, 2):
-        migrated = runner.invoke(app, ["db", "migrate"])
+        with database.server_migration_lock(maintenance_url):
+            migrated = runner.invoke(app, ["db", "migrate"])
         assert migrated.exit_code == 0, migrated.output
         assert migrations.current_revision(url) == migrations.head_revision()
         seeded = runner.invoke(app, ["db", "seed", "--demo", "--users", "60"])

@@ -73,6 +73,22 @@ class TestServer:
         return name
 
 
+#: Advisory lock key held while migrations run from base on the shared test server.
+MIGRATION_LOCK_KEY = 7_302_118_224
+
+
+@contextmanager
+def server_migration_lock(maintenance_url: str) -> Iterator[None]:
+    """Serialise migrations that start from base across workers and concurrent runs.
+
+    Migration 0001 creates and alters cluster-wide roles; two sessions doing that at once collide
+    (a duplicate role, or "tuple concurrently updated").
+    """
+    with psycopg.connect(maintenance_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        yield
+
+
 def worker_suffix() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -123,9 +139,7 @@ class Database:
                 )
                 yield conn
 
-    def as_user(
-        self, user_id: uuid.UUID | str, role: str = "authenticated"
-    ) -> Any:
+    def as_user(self, user_id: uuid.UUID | str, role: str = "authenticated") -> Any:
         return self.as_role(role, user_id)
 
     def as_anon(self) -> Any:
