@@ -176,6 +176,10 @@ def _applications_new(ctx: Ctx, variant: str) -> dict[str, Any]:
 
 def _showcase_values(ctx: Ctx, variant: str) -> dict[str, Any]:
     gig = f.make_gig(ctx.conn, owner_user_id=ctx.owner, status="completed")
+    # The real pair: the creator owns the gig, the talent's application was accepted.
+    f.make_application(
+        ctx.conn, gig_id=gig["id"], applicant_user_id=ctx.parties["talent"], status="accepted"
+    )
     values: dict[str, Any] = {
         "id": _uid(),
         "gig_id": gig["id"],
@@ -197,6 +201,8 @@ def _showcase_values(ctx: Ctx, variant: str) -> dict[str, Any]:
 
 def _conversation_values(ctx: Ctx) -> dict[str, Any]:
     gig = f.make_gig(ctx.conn, owner_user_id=ctx.parties["gig_owner"])
+    # Conversations are between a gig's owner and an applicant.
+    f.make_application(ctx.conn, gig_id=gig["id"], applicant_user_id=ctx.owner)
     return {
         "id": _uid(),
         "gig_id": gig["id"],

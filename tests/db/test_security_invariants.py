@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from tests.support import factories as f
 from tests.support.database import Database
 
 # SECURITY DEFINER functions that anon or authenticated may call, each reviewed: they answer
@@ -19,6 +22,12 @@ CALLABLE_DEFINERS = {
     "is_admin",
     "is_gig_participant",
     "owns_gig",
+    # 0003's set-returning helpers (answer only about auth.uid()) and the pair check used by
+    # the showcase and conversation policies.
+    "my_gig_ids",
+    "my_applied_gig_ids",
+    "my_participating_gig_ids",
+    "application_status_of",
 }
 # Helpers that must stay with the owner: they change triggers or bypass policies.
 OWNER_ONLY_FUNCTIONS = [
@@ -207,3 +216,29 @@ def test_no_table_is_open_to_the_public_pseudo_role(db: Database) -> None:
         """
     )
     assert rows == []
+
+
+@pytest.mark.parametrize("outsider", ["anon", "stranger"])
+def test_definer_helpers_do_not_reveal_other_users_applications(
+    db: Database, outsider: str
+) -> None:
+    """Applications are private to the applicant and the gig owner (access matrix); a helper
+    callable by request roles must not tell anyone else whether X applied to Y and how it went."""
+    owner = f.make_user(db, role="contributor")
+    talent = f.make_user(db)
+    gig = f.make_gig(db, owner_user_id=owner["id"])
+    f.make_application(db, gig_id=gig["id"], applicant_user_id=talent["id"], status="declined")
+    stranger = f.make_user(db)["id"]
+    role, user_id = ("anon", None) if outsider == "anon" else ("authenticated", stranger)
+    with db.as_role(role, user_id) as conn:
+        callable_ = conn.execute(
+            "SELECT has_function_privilege('public.application_status_of(uuid, uuid)', 'EXECUTE')"
+            " AS x"
+        ).fetchone()
+        assert callable_ is not None
+        if callable_["x"]:
+            status = conn.execute(
+                "SELECT public.application_status_of(%s, %s) AS s", (gig["id"], talent["id"])
+            ).fetchone()
+            assert status is not None
+            assert status["s"] is None, "application_status_of() leaks another user's application"
