@@ -94,12 +94,16 @@ AS $$
     SELECT gig_id FROM public.applications WHERE applicant_user_id = auth.uid() AND status = 'accepted'
 $$;
 
--- The status of `target_user`'s application to `target_gig`, or NULL when there is none.
+-- The status of `target_user`'s application to `target_gig`, or NULL when there is none. Only
+-- answers the applicant themself and the gig's owner, so it reveals nothing RLS would hide.
 CREATE FUNCTION public.application_status_of(target_gig UUID, target_user UUID) RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $$
-    SELECT status FROM public.applications WHERE gig_id = target_gig AND applicant_user_id = target_user
+    SELECT a.status FROM public.applications a
+     WHERE a.gig_id = target_gig AND a.applicant_user_id = target_user
+       AND (target_user = auth.uid()
+            OR EXISTS (SELECT 1 FROM public.gigs g WHERE g.id = target_gig AND g.owner_user_id = auth.uid()))
 $$;
 
 REVOKE ALL ON FUNCTION public.is_admin(), public.current_user_role(), public.is_platform(),
@@ -108,9 +112,9 @@ REVOKE ALL ON FUNCTION public.is_admin(), public.current_user_role(), public.is_
     public.application_status_of(UUID, UUID) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.is_admin(), public.current_user_role(), public.is_platform(),
     public.owns_gig(UUID), public.has_applied(UUID), public.is_gig_participant(UUID),
-    public.my_gig_ids(), public.my_applied_gig_ids(), public.my_participating_gig_ids(),
-    public.application_status_of(UUID, UUID)
+    public.my_gig_ids(), public.my_applied_gig_ids(), public.my_participating_gig_ids()
     TO anon, authenticated, service_role;
+GRANT EXECUTE ON FUNCTION public.application_status_of(UUID, UUID) TO authenticated, service_role;
 
 -- Refuses a change to any of `columns` between two versions of a row, naming the column.
 CREATE FUNCTION public.assert_unchanged(old_row jsonb, new_row jsonb, table_name text, columns text[], why text)
