@@ -12,10 +12,9 @@ import platform
 import shutil
 import socket
 import subprocess
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-import warnings
 
 with warnings.catch_warnings():
     # The wheel resolves a runtime directory at import time and warns when XDG_RUNTIME_DIR is
@@ -80,25 +79,24 @@ class EmbeddedPostgres:
     # -- helpers -------------------------------------------------------------------------------
     def _run(self, program: str, *args: str, timeout: float = 120) -> str:
         command = [str(POSTGRES_BIN_PATH / program), *args]
-        kwargs: dict[str, object] = {}
-        if _is_root():
-            kwargs["user"] = SYSTEM_USER
-        result = subprocess.run(  # noqa: PLW1510
+        # PostgreSQL refuses to run as root: run its programs as the dedicated system user.
+        run_as = SYSTEM_USER if _is_root() else None
+        result = subprocess.run(
             command,
-            capture_output=False,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             timeout=timeout,
             cwd=str(self.root),
             check=False,
-            **kwargs,  # type: ignore[arg-type]
+            user=run_as,
         )
         if result.returncode != 0:
             raise EmbeddedPostgresError(
                 f"{program} {' '.join(args)} failed (exit {result.returncode}):\n{result.stdout}"
             )
-        return result.stdout
+        output: str = result.stdout
+        return output
 
     def _prepare_permissions(self) -> None:
         if not _is_root():

@@ -54,14 +54,16 @@ def current_revision(url: str | None = None) -> str | None:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config("postgresql://unused/unused")).get_current_head()
+    head = ScriptDirectory.from_config(
+        alembic_config("postgresql://unused/unused")
+    ).get_current_head()
     if head is None:
         raise RuntimeError("no migrations found")
     return head
 
 
 def migration_states(url: str | None = None) -> list[MigrationState]:
-    """Every migration, oldest first, with whether it is applied (like `supabase migration list`)."""
+    """Every migration, oldest first, and whether it is applied (like `supabase migration list`)."""
     script = ScriptDirectory.from_config(alembic_config("postgresql://unused/unused"))
     current = current_revision(url)
     applied: set[str] = set()

@@ -24,5 +24,8 @@ def run_sql_file(name: str) -> None:
     dbapi_connection = op.get_bind().connection.dbapi_connection
     if dbapi_connection is None:
         raise RuntimeError("migration connection is closed")
-    with dbapi_connection.cursor() as cursor:
+    cursor = dbapi_connection.cursor()
+    try:
         cursor.execute(sql_path(name).read_text(encoding="utf-8"))
+    finally:
+        cursor.close()
