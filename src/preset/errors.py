@@ -78,3 +78,29 @@ class TooManyRequests(AppError):
 class ServiceUnavailable(AppError):
     status_code = 503
     default_code = "service_unavailable"
+
+
+class PaymentRequired(AppError):
+    status_code = 402
+    default_code = "payment_required"
+
+
+class SubscriptionLimitExceeded(PaymentRequired):
+    """A tier limit of PRODUCT_RULES §2. Rendered in the error envelope (code
+    ``subscription_limit_exceeded``, the numbers in ``details``) with ``limit``, ``current_tier``
+    and ``required_tier`` repeated at the top level, as §2 documents them."""
+
+    default_code = "subscription_limit_exceeded"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        current_tier: str,
+        required_tier: str,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        payload = {"limit": limit, "current_tier": current_tier, "required_tier": required_tier}
+        super().__init__(message, details={**payload, **(details or {})})
+        self.top_level = payload

@@ -16,9 +16,12 @@ from preset.api.health import router as health_router
 from preset.api.logging import configure_logging
 from preset.api.middleware import RequestContextMiddleware
 from preset.api.ratelimit import RateLimiter
+from preset.applications.endpoints import router as applications_router
 from preset.db.migrations import head_revision
 from preset.db.urls import app_url
+from preset.gigs.endpoints import router as gigs_router
 from preset.mail import Mailer, build_mailer
+from preset.moodboards.endpoints import router as moodboards_router
 from preset.profiles.endpoints import router as profiles_router
 from preset.settings import Settings, get_settings
 
@@ -66,4 +69,7 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(profiles_router)
+    app.include_router(gigs_router)
+    app.include_router(applications_router)
+    app.include_router(moodboards_router)
     return app

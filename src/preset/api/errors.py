@@ -57,9 +57,11 @@ def envelope(
     request_id: str | None,
     details: Any = None,
     headers: dict[str, str] | None = None,
+    top_level: dict[str, Any] | None = None,
 ) -> OrjsonResponse:
     body = {
-        "error": {"code": code, "message": message, "details": details, "request_id": request_id}
+        "error": {"code": code, "message": message, "details": details, "request_id": request_id},
+        **(top_level or {}),
     }
     return OrjsonResponse(body, status_code=status, headers=headers)
 
@@ -73,6 +75,8 @@ async def _app_error(request: Request, exc: Exception) -> OrjsonResponse:
         request_id=request_id_of(request),
         details=exc.details,
         headers=exc.headers,
+        # PRODUCT_RULES §2 names the 402 fields at the top level; the envelope keeps its shape.
+        top_level=getattr(exc, "top_level", None),
     )
 
 

@@ -1,0 +1,1 @@
+"""Applications: talent applying to gigs, owners deciding (PRODUCT_RULES §4)."""

@@ -1,0 +1,135 @@
+"""The marketplace's numbers in one place (HOUSE_STYLE: no magic numbers in rules).
+
+Tier limits are PRODUCT_RULES §2, gig validity §3, applications §4, moodboards §7. Services
+read them from here; docs/marketplace.md and docs/compatibility.md quote them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+# ===================================================================== subscription tiers (§2)
+TIERS: Final = ("free", "plus", "pro")
+
+
+@dataclass(frozen=True, slots=True)
+class TierLimits:
+    """What one subscription tier allows; None means unlimited."""
+
+    gigs_published_per_month: int | None
+    applications_per_month: int | None
+    max_applicants_cap: int
+    may_boost: bool
+    may_bulk_shortlist: bool
+
+
+TIER_LIMITS: Final[dict[str, TierLimits]] = {
+    "free": TierLimits(
+        gigs_published_per_month=2,
+        applications_per_month=3,
+        max_applicants_cap=10,
+        may_boost=False,
+        may_bulk_shortlist=False,
+    ),
+    "plus": TierLimits(
+        gigs_published_per_month=None,
+        applications_per_month=None,
+        max_applicants_cap=50,
+        may_boost=False,
+        may_bulk_shortlist=True,
+    ),
+    "pro": TierLimits(
+        gigs_published_per_month=None,
+        applications_per_month=None,
+        max_applicants_cap=200,
+        may_boost=True,
+        may_bulk_shortlist=True,
+    ),
+}
+
+# ===================================================================== gigs (§3)
+GIG_STATUSES: Final = ("draft", "published", "closed", "completed", "cancelled")
+#: (action, statuses it may start from, status it leads to): the lifecycle table of §3.
+GIG_TRANSITIONS: Final[dict[str, tuple[frozenset[str], str]]] = {
+    "publish": (frozenset({"draft"}), "published"),
+    "close": (frozenset({"published"}), "closed"),
+    "reopen": (frozenset({"closed"}), "published"),
+    "complete": (frozenset({"published", "closed"}), "completed"),
+    "cancel": (frozenset({"draft", "published", "closed"}), "cancelled"),
+}
+GIG_EDITABLE_STATUSES: Final = frozenset({"draft", "published"})
+GIG_TITLE_LENGTH: Final = (5, 120)
+GIG_DESCRIPTION_LENGTH: Final = (20, 5000)
+GIG_LOCATION_TEXT_MAX: Final = 200
+GIG_RADIUS_KM: Final = (1, 100)
+GIG_LOOKING_FOR_COUNT: Final = (1, 10)
+GIG_DEFAULT_MAX_APPLICANTS: Final = 20
+GIG_MAX_BOOST_LEVEL: Final = 3
+GIG_TEXT_FIELD_MAX: Final = 2000  # usage_rights, safety_notes
+GIG_CONTENT_CATEGORIES_MAX: Final = 10
+COMP_TYPES: Final = ("tfp", "paid", "expenses")
+CURRENCIES: Final = ("EUR", "USD", "GBP", "CAD", "AUD")
+DEFAULT_CURRENCY: Final = "EUR"
+#: The platform's list of creative roles a gig may look for (`looking_for_types`).
+CREATIVE_ROLES: Final = (
+    "model",
+    "makeup_artist",
+    "hair_stylist",
+    "stylist",
+    "dancer",
+    "actor",
+    "set_designer",
+    "retoucher",
+    "photographer",
+    "videographer",
+    "art_director",
+    "assistant",
+)
+
+# ===================================================================== applications (§4)
+APPLICATION_STATUSES: Final = ("pending", "shortlisted", "accepted", "declined", "withdrawn")
+#: Owner (or admin) decisions and the statuses they may start from.
+APPLICATION_OWNER_TRANSITIONS: Final[dict[str, frozenset[str]]] = {
+    "shortlisted": frozenset({"pending"}),
+    "accepted": frozenset({"pending", "shortlisted"}),
+    "declined": frozenset({"pending", "shortlisted"}),
+}
+#: The applicant's only move.
+APPLICATION_APPLICANT_TRANSITIONS: Final[dict[str, frozenset[str]]] = {
+    "withdrawn": frozenset({"pending", "shortlisted"}),
+}
+#: Applications still in play: cancelling a gig declines these.
+OPEN_APPLICATION_STATUSES: Final = ("pending", "shortlisted")
+APPLICATION_NOTE_MAX: Final = 500
+BULK_SHORTLIST_MAX: Final = 100
+
+#: Compatibility score weights (docs/compatibility.md); they sum to 1.
+COMPATIBILITY_WEIGHTS: Final[dict[str, Decimal]] = {
+    "roles": Decimal("0.40"),
+    "preferences": Decimal("0.25"),
+    "style": Decimal("0.20"),
+    "completion": Decimal("0.15"),
+}
+assert sum(COMPATIBILITY_WEIGHTS.values()) == Decimal("1.00")
+
+# ===================================================================== moodboards (§7)
+MOODBOARD_MAX_ITEMS: Final = 60
+MOODBOARD_PALETTE_SIZE: Final = 10
+MOODBOARD_NOTE_MAX: Final = 500
+MOODBOARD_TITLE_MAX: Final = 120
+MOODBOARD_DESCRIPTION_MAX: Final = 2000
+
+# ===================================================================== pagination
+PAGE_SIZE_DEFAULT: Final = 20
+PAGE_SIZE_MAX: Final = 100
+
+# ===================================================================== advisory locks
+# pg_advisory_xact_lock(namespace, hashtext(id)): the namespace keeps the keys of different
+# purposes apart. A talent cannot SELECT … FOR UPDATE a gig (that needs UPDATE rights), so
+# concurrent requests serialise on these transaction-scoped locks instead. The gig lock is also
+# taken by migration 0007's capacity triggers (same namespace), so keep the two in step.
+LOCK_GIG_APPLICATIONS: Final = 4_101
+LOCK_USER_APPLICATION_QUOTA: Final = 4_102
+LOCK_USER_PUBLISH_QUOTA: Final = 4_103

@@ -1,0 +1,1 @@
+"""Messaging: one conversation per (gig, owner, applicant) (PRODUCT_RULES §5)."""

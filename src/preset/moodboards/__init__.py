@@ -1,0 +1,1 @@
+"""Moodboards: a gig's visual brief (PRODUCT_RULES §7)."""

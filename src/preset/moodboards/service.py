@@ -1,0 +1,228 @@
+"""The moodboard rules of PRODUCT_RULES §7: ordered items, a palette derived from the images,
+at most one per gig, public visibility."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Final
+
+from psycopg import errors as pg_errors
+
+from preset.api.context import RequestContext
+from preset.constants import MOODBOARD_PALETTE_SIZE, PAGE_SIZE_DEFAULT
+from preset.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from preset.events import record_event
+from preset.gigs.service import Caller, load_caller, load_gig_as
+from preset.moodboards import repository as repo
+from preset.moodboards.schemas import MoodboardCreate, MoodboardPatch
+from preset.pagination import decode_cursor, encode_cursor
+
+Row = dict[str, Any]
+MINE_CURSOR: Final = "moodboards.mine"
+
+
+async def _stored_items(
+    ctx: RequestContext, items: list[Any]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The items as stored (ids, positions) and the palette they give: the image items'
+    colours (media.palette) in item order, then the colour swatches, without repeats."""
+    media_ids = [item.media_id for item in items if item.type == "image"]
+    media = await repo.images_visible(ctx.conn, media_ids) if media_ids else {}
+    bad = [
+        {
+            "field": f"items.{i}.media_id",
+            "message": "no image you can use has this id",
+            "type": "value_error",
+        }
+        for i, item in enumerate(items)
+        if item.type == "image"
+        and (item.media_id not in media or media[item.media_id]["type"] != "image")
+    ]
+    if bad:
+        raise ValidationFailed(
+            "invalid request: " + ", ".join(b["field"] for b in bad),
+            code="invalid_media_item",
+            details=bad,
+        )
+    stored: list[dict[str, Any]] = []
+    colours: list[str] = []
+    for position, item in enumerate(items):
+        data = item.model_dump(mode="json", exclude_none=True)
+        stored.append({"id": str(uuid.uuid4()), "position": position, **data})
+        if item.type == "image":
+            colours.extend(media[item.media_id]["palette"] or [])
+    colours.extend(item.hex for item in items if item.type == "color")
+    palette = list(dict.fromkeys(c.lower() for c in colours))[:MOODBOARD_PALETTE_SIZE]
+    return stored, palette
+
+
+async def _attach(
+    ctx: RequestContext, caller: Caller, gig_id: uuid.UUID, moodboard_id: uuid.UUID
+) -> None:
+    await load_gig_as(ctx, caller, gig_id)
+    existing = await repo.moodboard_of_gig(ctx.conn, gig_id)
+    if existing is not None and existing["id"] != moodboard_id:
+        raise Conflict(
+            "the gig already has a moodboard",
+            code="gig_has_moodboard",
+            details={"moodboard_id": str(existing["id"])},
+        )
+
+
+def _one_per_gig(exc: pg_errors.UniqueViolation) -> Conflict | None:
+    if exc.diag.constraint_name == repo.ONE_PER_GIG_INDEX:
+        return Conflict("the gig already has a moodboard", code="gig_has_moodboard")
+    return None
+
+
+async def create_moodboard(ctx: RequestContext, payload: MoodboardCreate) -> Row:
+    caller = await load_caller(ctx)
+    if caller.role not in ("contributor", "admin"):
+        raise Forbidden("only contributors create moodboards", code="contributor_only")
+    if payload.gig_id is not None:
+        await _attach(ctx, caller, payload.gig_id, uuid.UUID(int=0))
+    items, palette = await _stored_items(ctx, payload.items)
+    values = {
+        "title": payload.title,
+        "description": payload.description,
+        "items": items,
+        "palette": palette,
+        "is_public": payload.is_public,
+        "gig_id": payload.gig_id,
+    }
+    try:
+        board = await repo.insert_moodboard(ctx.conn, caller.user_id, values)
+    except pg_errors.UniqueViolation as exc:
+        raise (_one_per_gig(exc) or exc) from exc
+    await record_event(
+        ctx.conn,
+        "moodboard.created",
+        "moodboard",
+        board["id"],
+        caller.user_id,
+        {"gig_id": str(payload.gig_id) if payload.gig_id else None, "items": len(items)},
+    )
+    if payload.gig_id is not None:
+        await repo.set_gig_moodboard(ctx.conn, payload.gig_id, board["id"])
+        await record_event(
+            ctx.conn,
+            "moodboard.attached",
+            "moodboard",
+            board["id"],
+            caller.user_id,
+            {"gig_id": str(payload.gig_id)},
+        )
+    return board
+
+
+async def get_moodboard(ctx: RequestContext, moodboard_id: uuid.UUID) -> Row:
+    board = await repo.get_moodboard(ctx.conn, moodboard_id)
+    if board is None:
+        raise NotFound("no such moodboard", code="moodboard_not_found")
+    return board
+
+
+async def _own_board(ctx: RequestContext, caller: Caller, moodboard_id: uuid.UUID) -> Row:
+    board = await get_moodboard(ctx, moodboard_id)
+    if board["owner_user_id"] != caller.user_id:
+        raise Forbidden("only the moodboard's owner can do this", code="not_moodboard_owner")
+    return board
+
+
+async def update_moodboard(
+    ctx: RequestContext, moodboard_id: uuid.UUID, payload: MoodboardPatch
+) -> Row:
+    caller = await load_caller(ctx)
+    board = await _own_board(ctx, caller, moodboard_id)
+    fields = payload.model_fields_set
+    changes: dict[str, Any] = {}
+    for field in ("title", "is_public"):
+        if field in fields:
+            value = getattr(payload, field)
+            if value is None:
+                raise ValidationFailed(
+                    f"invalid request: {field}",
+                    details=[{"field": field, "message": "may not be null", "type": "missing"}],
+                )
+            changes[field] = value
+    if "description" in fields:
+        changes["description"] = payload.description
+    if "items" in fields:
+        items, palette = await _stored_items(ctx, payload.items or [])
+        changes |= {"items": items, "palette": palette}
+    old_gig, new_gig = board["gig_id"], payload.gig_id if "gig_id" in fields else board["gig_id"]
+    if new_gig != old_gig:
+        if new_gig is not None:
+            await _attach(ctx, caller, new_gig, moodboard_id)
+        changes["gig_id"] = new_gig
+    try:
+        updated = await repo.update_moodboard(ctx.conn, moodboard_id, changes)
+    except pg_errors.UniqueViolation as exc:
+        raise (_one_per_gig(exc) or exc) from exc
+    if updated is None:
+        raise NotFound("no such moodboard", code="moodboard_not_found")
+    if new_gig != old_gig:
+        if old_gig is not None:
+            await repo.set_gig_moodboard(ctx.conn, old_gig, None)
+            await record_event(
+                ctx.conn,
+                "moodboard.detached",
+                "moodboard",
+                moodboard_id,
+                caller.user_id,
+                {"gig_id": str(old_gig)},
+            )
+        if new_gig is not None:
+            await repo.set_gig_moodboard(ctx.conn, new_gig, moodboard_id)
+            await record_event(
+                ctx.conn,
+                "moodboard.attached",
+                "moodboard",
+                moodboard_id,
+                caller.user_id,
+                {"gig_id": str(new_gig)},
+            )
+    other = sorted(set(changes) - {"gig_id"})
+    if other:
+        await record_event(
+            ctx.conn,
+            "moodboard.updated",
+            "moodboard",
+            moodboard_id,
+            caller.user_id,
+            {"fields": other},
+        )
+    return updated
+
+
+async def delete_moodboard(ctx: RequestContext, moodboard_id: uuid.UUID) -> None:
+    caller = await load_caller(ctx)
+    board = await _own_board(ctx, caller, moodboard_id)
+    if not await repo.delete_moodboard(ctx.conn, moodboard_id):
+        raise NotFound("no such moodboard", code="moodboard_not_found")
+    await record_event(
+        ctx.conn,
+        "moodboard.deleted",
+        "moodboard",
+        moodboard_id,
+        caller.user_id,
+        {"gig_id": str(board["gig_id"]) if board["gig_id"] else None},
+    )
+
+
+async def list_own(
+    ctx: RequestContext, *, cursor: str | None, limit: int = PAGE_SIZE_DEFAULT
+) -> tuple[list[Row], str | None]:
+    ctx.require_user_id()
+    after = None
+    if cursor:
+        at, board_id = decode_cursor(MINE_CURSOR, cursor, (datetime, uuid.UUID))
+        after = (at, board_id)
+    rows = await repo.list_own(ctx.conn, after=after, limit=limit + 1)
+    items = rows[:limit]
+    next_cursor = None
+    if len(rows) > limit:
+        last = items[-1]
+        next_cursor = encode_cursor(MINE_CURSOR, [last["created_at"], last["id"]])
+    return items, next_cursor
