@@ -36,9 +36,7 @@ def token_for(user: dict[str, Any]) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def account(
-    db: Database, *, role: str = "talent", tier: str = "free", **profile: Any
-) -> Account:
+def account(db: Database, *, role: str = "talent", tier: str = "free", **profile: Any) -> Account:
     user = f.make_user(db, role=role, tier=tier)
     f.make_profile(db, user_id=user["id"], **profile)
     return Account(user["id"], user["email"], role, tier, token_for(user))
