@@ -58,7 +58,7 @@ async def _stored_items(
 
 
 async def _attach(
-    ctx: RequestContext, caller: Caller, gig_id: uuid.UUID, moodboard_id: uuid.UUID
+    ctx: RequestContext, caller: Caller, gig_id: uuid.UUID, moodboard_id: uuid.UUID | None
 ) -> None:
     await load_gig_as(ctx, caller, gig_id)
     existing = await repo.moodboard_of_gig(ctx.conn, gig_id)
@@ -81,7 +81,7 @@ async def create_moodboard(ctx: RequestContext, payload: MoodboardCreate) -> Row
     if caller.role not in ("contributor", "admin"):
         raise Forbidden("only contributors create moodboards", code="contributor_only")
     if payload.gig_id is not None:
-        await _attach(ctx, caller, payload.gig_id, uuid.UUID(int=0))
+        await _attach(ctx, caller, payload.gig_id, None)
     items, palette = await _stored_items(ctx, payload.items)
     values = {
         "title": payload.title,
