@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from preset.applications.compatibility import compatibility_score
-from tests.gigs.helpers import account, create_gig, event_rows, published_gig
+from tests.gigs.helpers import account, event_rows, published_gig
 from tests.support import factories as f
 from tests.support.api import assert_error
 from tests.support.database import Database
@@ -275,3 +275,11 @@ def test_a_note_is_at_most_500_characters(client: TestClient, db: Database) -> N
         f"/api/gigs/{gig['id']}/apply", json={"note": "x" * 500}, headers=talent.headers
     )
     assert response.status_code == 201
+
+
+def test_nobody_applies_to_their_own_gig(client: TestClient, db: Database) -> None:
+    owner = account(db, role="contributor")
+    gig = published_gig(client, owner)
+    # An admin moved the account to talent after it posted the gig.
+    db.execute("UPDATE users SET role = 'talent' WHERE id = %s", (owner.id,))
+    assert_error(client.post(f"/api/gigs/{gig['id']}/apply", headers=owner.headers), 403, "own_gig")
