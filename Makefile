@@ -9,7 +9,7 @@ STEPS ?= 1
 USERS ?= 300
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up up-demo serve test test-pg15 ci lint format typecheck db-start db-stop \
+.PHONY: help setup up up-demo serve worker test test-pg15 ci lint format typecheck db-start db-stop \
 	db-status db-url migrate rollback rollback-base migrations migration seed seed-demo bench \
 	bench-users-me bench-data bench-discovery freeze
 
@@ -27,6 +27,9 @@ up-demo: ## Like up, with the demo data set (USERS=300)
 
 serve: ## Serve the API only (database must be migrated)
 	$(PRESET) serve
+
+worker: ## Run the background worker (expired gigs, domain events)
+	$(PRESET) worker
 
 test: ## Run the whole test suite in parallel (embedded PostgreSQL unless DATABASE_URL)
 	$(DEV) test

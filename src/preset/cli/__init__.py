@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from preset.cli import db, server
+from preset.cli import db, server, worker
 from preset.settings import get_settings
 
 app = typer.Typer(
@@ -25,6 +25,7 @@ def _root() -> None:
 
 app.add_typer(db.app, name="db")
 server.register(app)
+worker.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,3 @@
+from tests.support.api import client, smtp
+
+__all__ = ["client", "smtp"]
