@@ -23,9 +23,12 @@ async def _one(conn: Connection, query: str, params: Any = None) -> Row | None:
 
 
 # ------------------------------------------------------------------ users (as the caller)
+OWN_USER_QUERY = f"SELECT {USER_COLUMNS} FROM users WHERE id = auth.uid()"
+
+
 async def get_own_user(conn: Connection) -> Row | None:
     """The caller's users row; row level security limits it to their own."""
-    return await _one(conn, f"SELECT {USER_COLUMNS} FROM users WHERE id = auth.uid()")
+    return await _one(conn, OWN_USER_QUERY)
 
 
 async def get_user(conn: Connection, user_id: uuid.UUID) -> Row | None:

@@ -16,6 +16,7 @@ from typing import Any
 import anyio.to_thread
 import psycopg
 import structlog
+from psycopg_pool import AsyncConnectionPool
 
 from preset.accounts import repository as repo
 from preset.accounts.schemas import (
@@ -26,10 +27,10 @@ from preset.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
-from preset.api.context import Connection, RequestContext, ServiceTransactions
+from preset.api.context import Connection, RequestContext, ServiceTransactions, read_one_as_user
 from preset.auth import constants as c
 from preset.auth.passwords import hash_password, verify_password_or_dummy
-from preset.auth.tokens import hash_token, issue_access_token, new_opaque_token
+from preset.auth.tokens import AccessClaims, hash_token, issue_access_token, new_opaque_token
 from preset.errors import (
     BadRequest,
     Forbidden,
@@ -373,8 +374,9 @@ async def confirm_password_reset(deps: AccountsDeps, payload: PasswordResetConfi
 
 
 # ------------------------------------------------------------------ the caller's user row
-async def get_me(ctx: RequestContext) -> dict[str, Any]:
-    user = await repo.get_own_user(ctx.conn)
+async def get_me(pool: AsyncConnectionPool[Connection], claims: AccessClaims) -> dict[str, Any]:
+    # One round trip for the whole request: the hottest read of the API.
+    user = await read_one_as_user(pool, claims, repo.OWN_USER_QUERY)
     if user is None:
         raise NotFound("no such user")
     return user
@@ -398,7 +400,9 @@ async def update_me(deps: AccountsDeps, ctx: RequestContext, payload: UserUpdate
             ],
         )
     user_id = ctx.require_user_id()
-    current = await get_me(ctx)
+    current = await repo.get_own_user(ctx.conn)
+    if current is None:
+        raise NotFound("no such user")
     if payload.email is None or payload.email == current["email"]:
         return UserOut.model_validate(current)
     # The guard trigger forbids users writing their own e-mail column (the address is tied to
