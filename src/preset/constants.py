@@ -72,8 +72,8 @@ GIG_CONTENT_CATEGORIES_MAX: Final = 10
 COMP_TYPES: Final = ("tfp", "paid", "expenses")
 CURRENCIES: Final = ("EUR", "USD", "GBP", "CAD", "AUD")
 DEFAULT_CURRENCY: Final = "EUR"
-#: The platform's list of creative roles a gig may look for (`looking_for_types`).
-CREATIVE_ROLES: Final = (
+#: The roles talent offer on their profiles.
+TALENT_ROLES: Final = (
     "model",
     "makeup_artist",
     "hair_stylist",
@@ -82,11 +82,9 @@ CREATIVE_ROLES: Final = (
     "actor",
     "set_designer",
     "retoucher",
-    "photographer",
-    "videographer",
-    "art_director",
-    "assistant",
 )
+#: The platform's list of creative roles a gig may look for (`looking_for_types`).
+CREATIVE_ROLES: Final = (*TALENT_ROLES, "photographer", "videographer", "art_director", "assistant")
 
 # ===================================================================== applications (§4)
 APPLICATION_STATUSES: Final = ("pending", "shortlisted", "accepted", "declined", "withdrawn")

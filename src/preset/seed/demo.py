@@ -29,6 +29,7 @@ from uuid import UUID, uuid5
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from preset.constants import TALENT_ROLES
 from preset.seed.base import Connection, month_start, seed_platform_credits
 from preset.seed.constants import (
     AI_OPERATION_PRICES,
@@ -87,17 +88,6 @@ CITIES: tuple[City, ...] = (
 #: Most of the demo community lives in the first cities; the rest travel for shoots.
 CITY_WEIGHTS: tuple[int, ...] = (24, 8, 4, 16, 6, 12, 10, 8, 6, 6)
 
-#: Creative roles gigs look for (talent side) and that profiles offer.
-CREATIVE_ROLES: tuple[str, ...] = (
-    "model",
-    "makeup_artist",
-    "hair_stylist",
-    "stylist",
-    "dancer",
-    "actor",
-    "set_designer",
-    "retoucher",
-)
 CONTRIBUTOR_ROLES: tuple[str, ...] = ("photographer", "videographer", "art_director")
 STYLE_TAGS: tuple[str, ...] = (
     "editorial", "fashion", "portrait", "street", "beauty", "fine_art", "commercial",
@@ -282,7 +272,7 @@ def _make_users(dataset: DemoDataset) -> list[DemoUser]:
             }
         )
         offers = (
-            rng.sample(CREATIVE_ROLES, k=rng.randint(1, 2))
+            rng.sample(TALENT_ROLES, k=rng.randint(1, 2))
             if role == "talent"
             else rng.sample(CONTRIBUTOR_ROLES, k=1)
         )
@@ -302,7 +292,7 @@ def _make_users(dataset: DemoDataset) -> list[DemoUser]:
                 "country": city.country,
                 "style_tags": rng.sample(STYLE_TAGS, k=rng.randint(2, 4)),
                 "looking_for_types": (
-                    offers if role == "talent" else rng.sample(CREATIVE_ROLES, k=2)
+                    offers if role == "talent" else rng.sample(TALENT_ROLES, k=2)
                 ),
                 "experience_years": rng.randint(0, 20),
                 "equipment": rng.sample(EQUIPMENT, k=3) if role == "contributor" else [],
@@ -559,7 +549,7 @@ def make_gig_row(
         "safety_notes": "Changing room on site; a chaperone is welcome.",
         "status": status,
         "boost_level": rng.randint(0, 3) if owner_tier == "pro" and status == "published" else 0,
-        "looking_for_types": rng.sample(CREATIVE_ROLES, k=roles_count),
+        "looking_for_types": rng.sample(TALENT_ROLES, k=roles_count),
         "applicant_preferences": Jsonb(
             {"min_experience_years": rng.choice((0, 1, 2, 3))} if rng.random() < 0.5 else {}
         ),
