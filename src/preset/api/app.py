@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -38,6 +39,21 @@ def create_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
     )
 
 
+_heap_frozen = False
+
+
+def _freeze_startup_heap() -> None:
+    """Move what start-up allocated (modules, routes, schemas: alive as long as the process) out
+    of the cyclic collector's reach, so the full collections that run under load stay short.
+    Measured: p99 of GET /api/users/me at 50 connections ~45-70 ms -> ~31-41 ms. Once per
+    process (tests build many apps in one process)."""
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
     """Build the API for ``settings`` (the environment's when omitted)."""
     settings = settings or get_settings()
@@ -48,6 +64,7 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
         pool = create_pool(settings)
         await pool.open(wait=True)
         app.state.pool = pool
+        _freeze_startup_heap()
         try:
             yield
         finally:
