@@ -5,6 +5,7 @@ from a load generator in a second process (``wrk`` when installed, else ``bench.
 Target on a 2-core machine: >= 1,500 requests/s with p99 <= 50 ms.
 
     python -m bench.bench_users_me [--workers 2] [--connections 50] [--duration 20]
+        [--server uvicorn|reuseport] [--wrk-threads 1]
 
 The database is ``preset_bench_users_me`` on the configured server (DATABASE_URL, or the
 embedded one), migrated to head; the benchmark users are (re)created on each run. Results go to
@@ -116,7 +117,7 @@ def prepare_database(users: int) -> tuple[str, list[str]]:
 
 
 def start_server(
-    url: str, port: int, workers: int, pool_size: int, log_level: str
+    url: str, port: int, workers: int, pool_size: int, log_level: str, server: str = "uvicorn"
 ) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
@@ -155,6 +156,16 @@ def start_server(
         "--log-level",
         "warning",
     ]
+    if server == "reuseport":
+        command = [
+            sys.executable,
+            "-m",
+            "bench.serve_reuseport",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
     return subprocess.Popen(
         command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, start_new_session=True
     )
@@ -201,11 +212,22 @@ def _wrk_script(tokens_file: Path) -> Path:
     return script
 
 
-def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> dict[str, Any]:
+def run_wrk(
+    port: int, connections: int, duration: int, tokens_file: Path, threads: int = 1
+) -> dict[str, Any]:
     url = f"http://127.0.0.1:{port}/api/users/me"
     script = _wrk_script(tokens_file)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         capture_output=True,
         check=True,
         text=True,
@@ -215,7 +237,7 @@ def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> di
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
-        "load_generator": "wrk -t2",
+        "load_generator": f"wrk -t{threads}",
         "requests": total,
         "requests_per_second": rps,
         "p50_ms": _ms(percentiles["50"]),
@@ -225,7 +247,9 @@ def run_wrk(port: int, connections: int, duration: int, tokens_file: Path) -> di
     }
 
 
-def run_loadgen(port: int, connections: int, duration: int, tokens_file: Path) -> dict[str, Any]:
+def run_loadgen(
+    port: int, connections: int, duration: int, tokens_file: Path, threads: int = 1
+) -> dict[str, Any]:
     out = subprocess.run(
         [
             sys.executable,
@@ -265,12 +289,24 @@ def main() -> None:
         help="server log level (INFO writes one access line per request)",
     )
     parser.add_argument("--load-generator", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--server",
+        choices=["uvicorn", "reuseport"],
+        default="uvicorn",
+        help="uvicorn --workers (one shared socket) or bench.serve_reuseport (one per worker)",
+    )
+    parser.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=1,
+        help="wrk threads: one keeps 50 connections busy and leaves the most CPU to the server",
+    )
     args = parser.parse_args()
 
     print(f"preparing {args.users} users in {BENCH_DB} …", file=sys.stderr)
     url, tokens = prepare_database(args.users)
     port = _free_port()
-    server = start_server(url, port, args.workers, args.pool_size, args.log_level)
+    server = start_server(url, port, args.workers, args.pool_size, args.log_level, args.server)
     try:
         wait_healthy(port)
         with tempfile.TemporaryDirectory() as tmp:
@@ -283,9 +319,10 @@ def main() -> None:
             # CPU spent by the server and its database backends during the run, per request:
             # unlike req/s on a shared machine, this does not depend on what else is running.
             drive = run_wrk if use_wrk else run_loadgen
-            drive(port, args.connections, WARMUP_SECONDS, tokens_file)  # pools, plans, caches
+            # pools, plans, caches
+            drive(port, args.connections, WARMUP_SECONDS, tokens_file, args.wrk_threads)
             before = _cpu_snapshot(server.pid, url)
-            result = drive(port, args.connections, args.duration, tokens_file)
+            result = drive(port, args.connections, args.duration, tokens_file, args.wrk_threads)
             after = _cpu_snapshot(server.pid, url)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -293,6 +330,7 @@ def main() -> None:
     result.update(
         {
             "endpoint": "GET /api/users/me",
+            "server": args.server,
             "workers": args.workers,
             "connections": args.connections,
             "duration_s": args.duration,
