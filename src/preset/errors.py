@@ -6,6 +6,8 @@ that reaches the error handler is a bug and becomes a 500 ``internal_error``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar
 
 
@@ -104,3 +106,29 @@ class SubscriptionLimitExceeded(PaymentRequired):
         payload = {"limit": limit, "current_tier": current_tier, "required_tier": required_tier}
         super().__init__(message, details={**payload, **(details or {})})
         self.top_level = payload
+
+
+def reject_extra_fields(
+    extra: Iterable[str], protected: AbstractSet[str], *, who_may_change: str
+) -> None:
+    """Refuse fields a request body may not carry: 403 for protected columns, 422 for the rest.
+
+    Protected columns (role, tier, verification, …) get a 403 that says who may change them, so a
+    client learns the rule rather than a generic "unknown field".
+    """
+    names = set(extra)
+    protected_named = sorted(names & protected)
+    if protected_named:
+        raise Forbidden(
+            f"only {who_may_change} can change " + ", ".join(protected_named),
+            code="forbidden_change",
+            details={"fields": protected_named},
+        )
+    if names:
+        unknown = sorted(names)
+        raise ValidationFailed(
+            "invalid request: " + ", ".join(unknown),
+            details=[
+                {"field": f, "message": "unknown field", "type": "extra_forbidden"} for f in unknown
+            ],
+        )

@@ -38,6 +38,7 @@ from preset.errors import (
     TooManyRequests,
     Unauthorized,
     ValidationFailed,
+    reject_extra_fields,
 )
 from preset.mail import Mailer, OutgoingMail
 from preset.profiles import repository as profiles_repo
@@ -383,22 +384,11 @@ async def get_me(pool: AsyncConnectionPool[Connection], claims: AccessClaims) ->
 
 
 async def update_me(deps: AccountsDeps, ctx: RequestContext, payload: UserUpdate) -> UserOut:
-    extra = set(payload.model_extra or {})
-    protected = sorted(extra & PROTECTED_USER_FIELDS)
-    if protected:
-        raise Forbidden(
-            "only the platform or an administrator can change " + ", ".join(protected),
-            code="forbidden_change",
-            details={"fields": protected},
-        )
-    if extra:
-        unknown = sorted(extra)
-        raise ValidationFailed(
-            "invalid request: " + ", ".join(unknown),
-            details=[
-                {"field": f, "message": "unknown field", "type": "extra_forbidden"} for f in unknown
-            ],
-        )
+    reject_extra_fields(
+        payload.model_extra or {},
+        PROTECTED_USER_FIELDS,
+        who_may_change="the platform or an administrator",
+    )
     user_id = ctx.require_user_id()
     current = await repo.get_own_user(ctx.conn)
     if current is None:

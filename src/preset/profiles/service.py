@@ -6,7 +6,7 @@ import re
 from typing import Any, Final
 
 from preset.api.context import RequestContext
-from preset.errors import Forbidden, NotFound, ValidationFailed
+from preset.errors import NotFound, ValidationFailed, reject_extra_fields
 from preset.profiles import repository as repo
 from preset.profiles.schemas import (
     SAFE_CONTENT_DEFAULTS,
@@ -69,22 +69,9 @@ def completion_percentage(profile: dict[str, Any]) -> int:
 
 
 def _reject_extra(payload: ProfilePatch) -> None:
-    extra = set(payload.model_extra or {})
-    protected = sorted(extra & PROTECTED_PROFILE_FIELDS)
-    if protected:
-        raise Forbidden(
-            "only the platform can change " + ", ".join(protected),
-            code="forbidden_change",
-            details={"fields": protected},
-        )
-    if extra:
-        unknown = sorted(extra)
-        raise ValidationFailed(
-            "invalid request: " + ", ".join(unknown),
-            details=[
-                {"field": f, "message": "unknown field", "type": "extra_forbidden"} for f in unknown
-            ],
-        )
+    reject_extra_fields(
+        payload.model_extra or {}, PROTECTED_PROFILE_FIELDS, who_may_change="the platform"
+    )
 
 
 async def get_own_profile(ctx: RequestContext) -> dict[str, Any]:
