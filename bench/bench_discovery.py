@@ -258,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--explain", help="write EXPLAIN (ANALYZE, BUFFERS) output to this file")
     parser.add_argument("--json", help="write the raw numbers to this file")
     parser.add_argument("--label", default="", help="a name for this server in the output")
+    parser.add_argument(
+        "--no-planner", action="store_true", help="skip the planner column (slow at dense radii)"
+    )
     args = parser.parse_args(argv)
     console = Console(stderr=True)
 
@@ -275,8 +278,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             runs = centres(scenario, args.runs)
             calls: dict[str, Callable[[float, float], int]] = {
                 "discovery": discovery_call(anon, scenario.radius_km),
-                "planner": plain_call(owner, PLANNER_SQL, scenario.radius_km),
             }
+            if not args.no_planner:
+                calls["planner"] = plain_call(owner, PLANNER_SQL, scenario.radius_km)
             if postgis is not None:
                 calls["postgis"] = plain_call(postgis, POSTGIS_SQL, scenario.radius_km)
             if args.http_url:

@@ -16,8 +16,10 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
+import orjson
 from psycopg import AsyncConnection, Connection
 from psycopg.rows import dict_row
 
@@ -206,6 +208,79 @@ def _shape_page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, 
         return items, None
     last = items[-1]
     return items, encode_cursor(CursorPosition(last["boost_level"], last["created_at"], last["id"]))
+
+
+#: The fields of one page item, in ``schemas.DiscoveredGig``'s order (checked at import by the
+#: endpoint), each read from the DISCOVERY_SQL column of the same name.
+PAGE_ITEM_FIELDS: Final = (
+    "id", "owner_user_id", "title", "description", "comp_type", "comp_amount", "comp_currency",
+    "location_text", "location_lat", "location_lng", "location_radius", "start_time", "end_time",
+    "application_deadline", "max_applicants", "boost_level", "looking_for_types", "is_nsfw",
+    "content_categories", "moodboard_id", "published_at", "created_at", "distance_m", "owner",
+)  # fmt: skip
+OWNER_FIELDS: Final = ("display_name", "avatar_url", "rating")
+
+
+def _decimal_as_string(value: object) -> str:
+    # pydantic writes Decimal fields (comp_amount, rating) as JSON strings, str() of the value.
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def encode_discovery_page(rows: list[dict[str, Any]], next_cursor: str | None) -> bytes:
+    """The JSON of ``schemas.DiscoveryPage`` for DISCOVERY_SQL rows, byte for byte what
+    pydantic would write (its validate-then-dump pass costs ~0.25 ms a page of 20).
+
+    orjson writes UUIDs, UTC times ("Z"), strings and floats as pydantic does; the two
+    float fields stored as DECIMAL (location_lat/lng) are converted as pydantic's lax float
+    validation converts them, and the other Decimals become strings.
+    """
+    items = []
+    for row in rows:
+        lat, lng = row["location_lat"], row["location_lng"]
+        items.append(
+            {
+                "id": row["id"],
+                "owner_user_id": row["owner_user_id"],
+                "title": row["title"],
+                "description": row["description"],
+                "comp_type": row["comp_type"],
+                "comp_amount": row["comp_amount"],
+                "comp_currency": row["comp_currency"],
+                "location_text": row["location_text"],
+                "location_lat": None if lat is None else float(lat),
+                "location_lng": None if lng is None else float(lng),
+                "location_radius": row["location_radius"],
+                "start_time": row["start_time"],
+                "end_time": row["end_time"],
+                "application_deadline": row["application_deadline"],
+                "max_applicants": row["max_applicants"],
+                "boost_level": row["boost_level"],
+                "looking_for_types": row["looking_for_types"],
+                "is_nsfw": row["is_nsfw"],
+                "content_categories": row["content_categories"],
+                "moodboard_id": row["moodboard_id"],
+                "published_at": row["published_at"],
+                "created_at": row["created_at"],
+                "distance_m": row["distance_m"],
+                "owner": {
+                    "display_name": row["display_name"],
+                    "avatar_url": row["avatar_url"],
+                    "rating": row["rating"],
+                },
+            }
+        )
+    return orjson.dumps(
+        {"items": items, "next_cursor": next_cursor},
+        default=_decimal_as_string,
+        option=orjson.OPT_UTC_Z,
+    )
+
+
+def shape_page(rows: list[dict[str, Any]], limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """The page's rows (without the look-ahead row) and the next page's cursor."""
+    return _shape_page(rows, limit)
 
 
 async def discover_gigs(
