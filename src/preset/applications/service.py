@@ -37,7 +37,7 @@ from preset.events import record_event
 from preset.gigs import repository as gigs_repo
 from preset.gigs.service import Caller, first_tier_where, get_gig, load_caller, load_gig_as
 from preset.messaging.repository import open_conversation
-from preset.pagination import decode_cursor, encode_cursor
+from preset.pagination import decode_cursor, split_page
 
 Row = dict[str, Any]
 
@@ -382,16 +382,15 @@ async def list_for_gig(
     rows = await repo.list_for_gig(
         ctx.conn, gig_id, status=status, sort=sort, after=after, limit=limit + 1
     )
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
+
+    def sort_key(last: Row) -> list[Any]:
         key: list[Any] = [last["applied_at"], last["id"]]
         if sort == "compatibility":
             score = last["compatibility_score"]
             key = [score if score is not None else -1, *key]
-        next_cursor = encode_cursor(kind, key)
-    return items, next_cursor
+        return key
+
+    return split_page(rows, limit, kind, sort_key)
 
 
 async def list_mine(
@@ -403,9 +402,4 @@ async def list_mine(
         at, application_id = decode_cursor(MINE_CURSOR, cursor, (datetime, uuid.UUID))
         after = (at, application_id)
     rows = await repo.list_mine(ctx.conn, after=after, limit=limit + 1)
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = encode_cursor(MINE_CURSOR, [last["applied_at"], last["id"]])
-    return items, next_cursor
+    return split_page(rows, limit, MINE_CURSOR, lambda last: [last["applied_at"], last["id"]])

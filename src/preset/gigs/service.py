@@ -42,7 +42,7 @@ from preset.events import record_event, record_event_sync
 from preset.gigs import discovery
 from preset.gigs import repository as repo
 from preset.gigs.schemas import GigCreate, GigPatch
-from preset.pagination import decode_cursor, encode_cursor, invalid_cursor
+from preset.pagination import decode_cursor, invalid_cursor, split_page
 
 Row = dict[str, Any]
 
@@ -293,12 +293,7 @@ async def list_my_gigs(
         at, gig_id = decode_cursor(MINE_CURSOR, cursor, (datetime, uuid.UUID))
         after = (at, gig_id)
     rows = await repo.list_own_gigs(ctx.conn, status=status, after=after, limit=limit + 1)
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = encode_cursor(MINE_CURSOR, [last["created_at"], last["id"]])
-    return items, next_cursor
+    return split_page(rows, limit, MINE_CURSOR, lambda last: [last["created_at"], last["id"]])
 
 
 # ===================================================================== lifecycle

@@ -16,7 +16,7 @@ from preset.events import record_event
 from preset.gigs.service import Caller, load_caller, load_gig_as
 from preset.moodboards import repository as repo
 from preset.moodboards.schemas import MoodboardCreate, MoodboardPatch
-from preset.pagination import decode_cursor, encode_cursor
+from preset.pagination import decode_cursor, split_page
 
 Row = dict[str, Any]
 MINE_CURSOR: Final = "moodboards.mine"
@@ -220,9 +220,4 @@ async def list_own(
         at, board_id = decode_cursor(MINE_CURSOR, cursor, (datetime, uuid.UUID))
         after = (at, board_id)
     rows = await repo.list_own(ctx.conn, after=after, limit=limit + 1)
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = encode_cursor(MINE_CURSOR, [last["created_at"], last["id"]])
-    return items, next_cursor
+    return split_page(rows, limit, MINE_CURSOR, lambda last: [last["created_at"], last["id"]])
