@@ -34,23 +34,13 @@ from psycopg import sql
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from preset.constants import CREATIVE_ROLES
+
 #: earthdistance's earth() in metres: the sphere ll_to_earth and earth_distance work on.
 EARTH_RADIUS_M: Final = 6378168.0
 KM_PER_DEGREE_LAT: Final = 111.32
 BATCH_ROWS: Final = 10_000
 
-CREATIVE_ROLES: Final = (
-    "model",
-    "makeup_artist",
-    "hair_stylist",
-    "stylist",
-    "dancer",
-    "actor",
-    "set_designer",
-    "retoucher",
-    "photographer",
-    "videographer",
-)
 CONTENT_CATEGORIES: Final = (
     "fashion",
     "portrait",
