@@ -140,7 +140,9 @@ class GigPatch(GigFields):
     """Some fields of a draft or published gig; `null` clears an optional field."""
 
 
-class GigOut(BaseModel):
+class GigView(BaseModel):
+    """What every view of a gig shows (subclasses add theirs after these, in this order)."""
+
     id: uuid.UUID
     owner_user_id: uuid.UUID
     title: str
@@ -156,6 +158,9 @@ class GigOut(BaseModel):
     end_time: datetime | None
     application_deadline: datetime | None
     max_applicants: int
+
+
+class GigOut(GigView):
     usage_rights: str | None
     safety_notes: str | None
     status: str
@@ -184,22 +189,7 @@ class OwnerSummary(BaseModel):
     rating: Decimal | None
 
 
-class DiscoveredGig(BaseModel):
-    id: uuid.UUID
-    owner_user_id: uuid.UUID
-    title: str
-    description: str
-    comp_type: str
-    comp_amount: Decimal | None
-    comp_currency: str | None
-    location_text: str
-    location_lat: float | None
-    location_lng: float | None
-    location_radius: int
-    start_time: datetime | None
-    end_time: datetime | None
-    application_deadline: datetime | None
-    max_applicants: int
+class DiscoveredGig(GigView):
     boost_level: int
     looking_for_types: list[str]
     is_nsfw: bool
