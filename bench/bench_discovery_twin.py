@@ -135,6 +135,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="SET max_parallel_workers_per_gather = 0 for the session (both functions alike)",
     )
+    parser.add_argument(
+        "--scenarios",
+        default="",
+        help="only the scenarios whose name contains this text (e.g. 'sparse) 5 km')",
+    )
     args = parser.parse_args(argv)
     console = Console(stderr=True)
     variants = [name.strip() for name in args.variants.split(",") if name.strip()]
@@ -152,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         version = anon.execute("SHOW server_version").fetchone()
         console.print(f"server {version[0] if version else '?'}")
         for scenario in SCENARIOS:
+            if args.scenarios not in scenario.name:
+                continue
             runs = centres(scenario, args.runs)
             row: dict[str, Any] = {}
             for variant in variants:

@@ -97,13 +97,14 @@ SELECT a.*, g.title, g.status AS gig_status, g.start_time
  ORDER BY a.applied_at DESC
 """
 
-# Any of these serves discovery: the radius search (GiST on the earth point) or a walk in
-# display order over published gigs (later migrations add covering variants of both).
+# Any of these serves discovery: the radius search (GiST on the earth point, or the latitude
+# bands of 0008) or a walk in display order over published gigs (later migrations add covering
+# variants).
 DISCOVERY_INDEXES = {
     "idx_gigs_published_location",
     "idx_gigs_location",
     "idx_gigs_published_order",
-    "idx_gigs_discovery_nearby",
+    "idx_gigs_discovery_band",
     "idx_gigs_discovery_order",
 }
 APPLICATION_INDEXES = {"idx_applications_applicant_applied", "idx_applications_applicant_user_id"}

@@ -3,11 +3,31 @@ from __future__ import annotations
 from tests.support.database import Database
 
 DOCUMENT_TABLES = {
-    "users", "profiles", "gigs", "applications", "showcases", "reviews", "messages",
-    "conversations", "media", "moodboards", "subscriptions", "reports", "platform_credits",
-    "user_credits", "credit_packages", "credit_transactions", "ai_enhancements", "source_images",
-    "content_moderation_log", "user_content_preferences", "user_image_type_library",
-    "verification_requests", "domain_events", "notifications", "audit_logs",
+    "users",
+    "profiles",
+    "gigs",
+    "applications",
+    "showcases",
+    "reviews",
+    "messages",
+    "conversations",
+    "media",
+    "moodboards",
+    "subscriptions",
+    "reports",
+    "platform_credits",
+    "user_credits",
+    "credit_packages",
+    "credit_transactions",
+    "ai_enhancements",
+    "source_images",
+    "content_moderation_log",
+    "user_content_preferences",
+    "user_image_type_library",
+    "verification_requests",
+    "domain_events",
+    "notifications",
+    "audit_logs",
 }
 
 

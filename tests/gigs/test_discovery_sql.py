@@ -214,7 +214,7 @@ def test_radius_search_matches_haversine_on_random_points(
 def test_both_query_plans_return_the_same_page(
     db: Database, owner: uuid.UUID, lat: float, lng: float
 ) -> None:
-    """The sparse plan (GiST, then sort) and the dense plan (walk the order) agree."""
+    """The sparse plan (bands or GiST, then sort) and the dense plan (walk the order) agree."""
     rng = random.Random(f"plans {lat},{lng}")
     rows = []
     for _ in range(120):
@@ -269,6 +269,152 @@ def test_radius_boundary_is_inclusive(db: Database, owner: uuid.UUID) -> None:
     assert found(exact_m), "a gig exactly at the radius is inside"
     assert found(exact_m + 0.001), "a gig just under the radius is inside"
     assert not found(exact_m - 0.001), "a gig just over the radius is outside"
+
+
+# ===================================================================== the latitude bands (0008)
+PAGE_CALL = (
+    "SELECT gig_id, distance_m FROM discover_gig_page(%s, %s, %s, NULL, '{}', NULL, NULL,"
+    " NULL, false, '{}', NULL, NULL, NULL, 101)"
+)
+SCANS = (
+    "SELECT pg_stat_get_xact_numscans('idx_gigs_discovery_band'::regclass) AS bands,"
+    " pg_stat_get_xact_numscans('idx_gigs_published_location'::regclass) AS gist"
+)
+
+
+def page_and_scans(
+    db: Database, lat: float, lng: float, radius_m: float
+) -> tuple[list[tuple[uuid.UUID, float]], dict[str, int]]:
+    """One page as anon, and which spatial index served it (scans counted in this transaction)."""
+    with db.as_role("anon") as conn:
+        before = conn.execute(SCANS).fetchone()
+        rows = conn.execute(PAGE_CALL, (lat, lng, radius_m)).fetchall()
+        after = conn.execute(SCANS).fetchone()
+    assert before is not None and after is not None
+    scans = {name: after[name] - before[name] for name in ("bands", "gist")}
+    return [(row["gig_id"], row["distance_m"]) for row in rows], scans
+
+
+def test_the_function_assumes_earthdistances_radius(db: Database) -> None:
+    # discover_gig_page writes ll_to_earth, gc_to_sec and earth_distance out with R = 6378168.
+    assert db.execute("SELECT earth() AS r")[0]["r"] == EARTH_RADIUS_M
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "radius_m"),
+    [
+        pytest.param(0.0, 0.0, 100_000.0, id="equator"),
+        pytest.param(45.0249999, 7.0, 25_000.0, id="centre-on-a-band-edge"),
+        pytest.param(-37.81, 144.96, 5_000.0, id="melbourne"),
+        pytest.param(70.0, 25.0, 60_000.0, id="far-north"),
+        pytest.param(-84.0, -60.0, 100_000.0, id="near-the-south-pole"),
+        pytest.param(10.0, 179.0, 100_000.0, id="just-short-of-the-antimeridian"),
+    ],
+)
+def test_band_search_finds_the_whole_circle_and_nothing_outside(
+    db: Database, owner: uuid.UUID, lat: float, lng: float, radius_m: float
+) -> None:
+    """Points 1 m inside the circle in every direction are found, points 1 m outside are not.
+
+    The bands and the longitude range are the circle's bounding box; at 70° or 84° the box is
+    several times wider in longitude than in latitude, which only asin(sin δ / cos φ) gets right.
+    """
+    inside, outside = [], []
+    for bearing in range(0, 360, 2):
+        for distance, bucket in ((radius_m - 1.0, inside), (radius_m + 1.0, outside)):
+            point = destination(lat, lng, float(bearing), distance)
+            bucket.append(gig_values(owner, location_lat=point[0], location_lng=point[1]))
+    insert_gigs(db, inside + outside)
+    # Planner statistics, as autovacuum keeps them: on a table it has never analysed the planner
+    # may read the whole (tiny) partial GiST index instead; the answer is the same either way.
+    db.execute("ANALYZE gigs")
+
+    found: set[uuid.UUID] = set()
+    with db.as_role("anon") as conn:
+        found = {
+            item["id"]
+            for item in all_pages(
+                conn, DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_m / 1000, limit=100)
+            )
+        }
+    assert found == {row["id"] for row in inside}
+    _, scans = page_and_scans(db, lat, lng, radius_m)
+    assert scans["bands"] > 0 and scans["gist"] == 0, scans
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [
+        pytest.param(89.5, 10.0, id="circle-around-the-north-pole"),
+        pytest.param(-89.9, -120.0, id="circle-around-the-south-pole"),
+        pytest.param(10.0, 179.9, id="across-the-antimeridian-east"),
+        pytest.param(-20.0, -179.9, id="across-the-antimeridian-west"),
+    ],
+)
+def test_circles_the_bands_cannot_express_use_the_gist_search(
+    db: Database, owner: uuid.UUID, lat: float, lng: float
+) -> None:
+    rng = random.Random(f"fallback {lat},{lng}")
+    rows = []
+    for _ in range(60):
+        point = destination(lat, lng, rng.uniform(0, 360), rng.uniform(0, 150_000))
+        rows.append(gig_values(owner, location_lat=point[0], location_lng=point[1]))
+    insert_gigs(db, rows)
+    db.execute("ANALYZE gigs")
+    page, scans = page_and_scans(db, lat, lng, 100_000.0)
+    assert scans["bands"] == 0 and scans["gist"] > 0, scans
+    expected = {
+        row["id"]
+        for row in rows
+        if haversine_m(lat, lng, row["location_lat"], row["location_lng"]) <= 100_000.0
+    }
+    assert {gig for gig, _ in page} == expected
+    assert 0 < len(expected) < len(rows)
+
+
+def test_distances_are_earth_distance_to_the_bit(db: Database, owner: uuid.UUID) -> None:
+    """The band search's arithmetic is earthdistance's, operation for operation: same floats."""
+    rng = random.Random(11)
+    centres = [(rng.uniform(-80, 80), rng.uniform(-178, 178)) for _ in range(12)]
+    centres += [(89.95, 0.0), (0.0, 179.95)]  # the GiST search, for comparison
+    rows = []
+    for lat, lng in centres:
+        for _ in range(8):
+            point = destination(lat, lng, rng.uniform(0, 360), rng.uniform(0, 40_000))
+            rows.append(gig_values(owner, location_lat=point[0], location_lng=point[1]))
+    insert_gigs(db, rows)
+    compared = 0
+    for lat, lng in centres:
+        page, _ = page_and_scans(db, lat, lng, 40_000.0)
+        exact = {
+            row["id"]: row["d"]
+            for row in db.execute(
+                "SELECT id, earth_distance(ll_to_earth(%s, %s), location_geo) AS d FROM gigs"
+                " WHERE id = ANY(%s)",
+                (lat, lng, [gig for gig, _ in page]),
+            )
+        }
+        for gig, distance in page:
+            assert distance == exact[gig]  # equal floats, not approximately
+            compared += 1
+    assert compared >= 8 * len(centres) - 4  # a rounded point can land just outside
+
+
+def test_location_band_is_generated_from_the_latitude(db: Database, owner: uuid.UUID) -> None:
+    gigs = [
+        gig_values(owner, location_lat=lat, location_lng=0.0)
+        for lat in (-90.0, -89.99999999, -0.00000001, 0.0, 0.05, 51.54999999, 89.99999999, 90.0)
+    ]
+    insert_gigs(db, gigs)
+    bands = {
+        row["id"]: row["location_band"]
+        for row in db.execute(
+            "SELECT id, location_band FROM gigs WHERE id = ANY(%s)", ([g["id"] for g in gigs],)
+        )
+    }
+    assert [bands[g["id"]] for g in gigs] == [0, 0, 1799, 1800, 1801, 2830, 3599, 3600]
+    with pytest.raises(psycopg.errors.GeneratedAlways):
+        db.execute("UPDATE gigs SET location_band = 7 WHERE id = %s", (gigs[0]["id"],))
 
 
 def test_items_carry_distance_and_owner_profile(db: Database) -> None:

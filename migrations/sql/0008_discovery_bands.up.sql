@@ -1,0 +1,241 @@
+-- Discovery's sparse search on a B-tree of latitude bands (PRODUCT_RULES §3 "Discovery").
+SET LOCAL search_path = public, extensions;
+
+-- Why: in a sparse region the page is "every matching gig in the circle, sorted". 0006 found them
+-- with the GiST index on the earth cube; a B-tree of 0.05° latitude bands, each ordered by
+-- longitude, finds the same rows with a few short range scans (one per band the circle's bounding
+-- box touches), reads fewer pages and costs less per page than the cube's GiST search, which
+-- compares 3-D float8 boxes at every level and splits its nodes less tidily. docs/benchmarks.md
+-- has the numbers, against the same search written with PostGIS geography.
+--
+-- The band is a stored generated column, so it can never disagree with location_lat (it is
+-- computed from the same numeric, exactly: floor((lat + 90) * 20), 0..3600).
+ALTER TABLE gigs
+    ADD COLUMN location_band smallint
+        GENERATED ALWAYS AS (floor((location_lat + 90) * 20)::smallint) STORED;
+
+-- Covering, like the GiST index it replaces: every column a discovery condition reads is
+-- included, so the search is index-only.
+CREATE INDEX idx_gigs_discovery_band ON gigs (location_band, location_lng)
+    INCLUDE (location_geo, boost_level, created_at, id, start_time, application_deadline, is_nsfw,
+             content_categories, comp_type, looking_for_types)
+    WHERE status = 'published';
+
+-- The covering GiST index only served the static sparse search, which now reads the bands. The
+-- searches the bands cannot express (a circle around a pole or across the antimeridian, and
+-- full text within a radius) keep the GiST search through idx_gigs_published_location (0002).
+DROP INDEX idx_gigs_discovery_nearby;
+
+-- ===================================================================== discovery page
+-- 0006's function, with the sparse search on the bands. What is unchanged is explained there:
+-- why SECURITY DEFINER returning ids only, why two plans, and why the dense/sparse choice is a
+-- capped count and not the planner's.
+CREATE OR REPLACE FUNCTION public.discover_gig_page(
+    center_lat float8,
+    center_lng float8,
+    radius_m float8,
+    want_comp_type text,
+    want_looking_for text[],
+    want_starts_after timestamptz,
+    want_starts_before timestamptz,
+    search_query text,
+    allow_nsfw boolean,
+    blocked_categories text[],
+    after_boost integer,
+    after_created_at timestamptz,
+    after_id uuid,
+    page_size integer,
+    dense_threshold integer DEFAULT 2000
+) RETURNS TABLE (gig_id uuid, distance_m float8)
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public, extensions
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    has_center boolean := center_lat IS NOT NULL AND center_lng IS NOT NULL;
+    candidates integer := 0;
+    conditions text := 'g.status = ''published'' AND g.start_time > now()'
+        ' AND (g.application_deadline IS NULL OR g.application_deadline > now())';
+    distance_expr text := 'NULL::float8';
+    statement text;
+    -- The circle's bounding box in bands and longitudes, when it has one that neither reaches a
+    -- pole nor crosses the antimeridian (then the bands cannot express it; the GiST search can).
+    banded boolean := false;
+    angle float8;
+    half_lat float8;
+    half_lng float8;
+    bands smallint[];
+    lng_low numeric;
+    lng_high numeric;
+    -- Computed once a call for the static search: in a generic plan an expression of the
+    -- parameters is not folded to a constant and would run again for every candidate row.
+    -- Written out in plain arithmetic rather than with earthdistance's ll_to_earth, gc_to_sec and
+    -- earth_distance: those are SQL functions, and in PL/pgSQL every call of one is a small query
+    -- of its own, parsed and planned again in each transaction (about 0.3 ms a discovery call in
+    -- all, more than the search itself). The arithmetic is theirs, operation for operation, so the
+    -- results are the same to the bit (tests/gigs/test_discovery_sql.py checks it):
+    --   ll_to_earth(lat, lng) = cube(cube(cube(R cos(lat) cos(lng)), R cos(lat) sin(lng)), R sin(lat))
+    --   gc_to_sec(d)          = 2R sin(d / 2R)        (d <= 100 km, far from its other branches)
+    --   earth_distance(a, b)  = 2R asin(|ab| / 2R)   (|ab| the chord, cube_distance)
+    -- with R = earth(), earthdistance's radius; a test fails if earth() ever says otherwise.
+    r constant float8 := 6378168;
+    two_r constant float8 := 2 * 6378168;
+    centre extensions.cube;
+    chord_high float8;
+    chord_low float8;
+BEGIN
+    IF page_size IS NULL OR page_size NOT BETWEEN 1 AND 101 THEN
+        RAISE EXCEPTION 'page_size must be between 1 and 101' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (center_lat IS NULL) <> (center_lng IS NULL) THEN
+        RAISE EXCEPTION 'give both latitude and longitude' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF has_center AND (center_lat NOT BETWEEN -90 AND 90 OR center_lng NOT BETWEEN -180 AND 180) THEN
+        RAISE EXCEPTION 'latitude or longitude out of range' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF radius_m IS NOT NULL AND (NOT has_center OR radius_m NOT BETWEEN 0 AND 100000) THEN
+        RAISE EXCEPTION 'a radius needs a centre and is at most 100 km' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (after_boost IS NULL) <> (after_created_at IS NULL) OR (after_boost IS NULL) <> (after_id IS NULL) THEN
+        RAISE EXCEPTION 'a keyset position needs boost, created_at and id' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    IF NOT coalesce(allow_nsfw, false) THEN
+        conditions := conditions || ' AND NOT g.is_nsfw';
+    END IF;
+    IF cardinality(blocked_categories) > 0 THEN
+        conditions := conditions || ' AND NOT (g.content_categories && $10)';
+    END IF;
+    IF want_comp_type IS NOT NULL THEN
+        conditions := conditions || ' AND g.comp_type = $4';
+    END IF;
+    IF cardinality(want_looking_for) > 0 THEN
+        conditions := conditions || ' AND g.looking_for_types && $5';
+    END IF;
+    IF want_starts_after IS NOT NULL THEN
+        conditions := conditions || ' AND g.start_time >= $6';
+    END IF;
+    IF want_starts_before IS NOT NULL THEN
+        conditions := conditions || ' AND g.start_time <= $7';
+    END IF;
+    IF search_query IS NOT NULL THEN
+        conditions := conditions || ' AND g.search_vector @@ websearch_to_tsquery(''english'', $8)';
+    END IF;
+    IF after_boost IS NOT NULL THEN
+        conditions := conditions || ' AND (g.boost_level, g.created_at, g.id) < ($11, $12, $13)';
+    END IF;
+    IF has_center THEN
+        distance_expr := 'earth_distance(ll_to_earth($1, $2), g.location_geo)';
+    END IF;
+
+    IF radius_m IS NOT NULL THEN
+        -- earth_box / the bands only narrow the search. The straight-line (chord) distance orders
+        -- points exactly as the great-circle one does and is cheap, so it decides every row
+        -- clearly inside or outside; earth_distance (an SQL function PostgreSQL cannot inline,
+        -- several microseconds a call) only settles the rows within a micrometre of the edge,
+        -- where float rounding could differ. Inclusive boundary.
+        conditions := conditions
+            || ' AND cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) + 1e-6'
+            || ' AND (cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) - 1e-6'
+            || ' OR ' || distance_expr || ' <= $3)';
+
+        -- The circle's bounding box on the sphere of earth() (earthdistance's radius): latitudes
+        -- within the angular radius of the centre's, longitudes within asin(sin(angle) /
+        -- cos(lat)) of its (the widest a spherical cap reaches east and west), each widened by
+        -- 1e-6° (~0.1 m) against rounding. It is a superset of the circle; the exact test above
+        -- then keeps what is inside.
+        angle := radius_m / r;
+        half_lat := degrees(angle) + 1e-6;
+        IF center_lat - half_lat > -90 AND center_lat + half_lat < 90
+           AND sin(angle) < cos(radians(center_lat)) THEN
+            half_lng := degrees(asin(sin(angle) / cos(radians(center_lat)))) + 1e-6;
+            IF center_lng - half_lng >= -180 AND center_lng + half_lng <= 180 THEN
+                banded := true;
+                bands := ARRAY(SELECT generate_series(
+                    floor((center_lat - half_lat + 90) * 20)::integer,
+                    floor((center_lat + half_lat + 90) * 20)::integer))::smallint[];
+                lng_low := (center_lng - half_lng)::numeric;
+                lng_high := (center_lng + half_lng)::numeric;
+            END IF;
+        END IF;
+
+        IF banded THEN
+            SELECT count(*) INTO candidates FROM (
+                SELECT 1 FROM public.gigs g
+                 WHERE g.status = 'published'
+                   AND g.location_band = ANY (bands)
+                   AND g.location_lng BETWEEN lng_low AND lng_high
+                 LIMIT dense_threshold
+            ) AS probe;
+        ELSE
+            SELECT count(*) INTO candidates FROM (
+                SELECT 1 FROM public.gigs g
+                 WHERE g.status = 'published'
+                   AND earth_box(ll_to_earth(center_lat, center_lng), radius_m) @> g.location_geo
+                 LIMIT dense_threshold
+            ) AS probe;
+        END IF;
+    END IF;
+
+    IF banded AND candidates < dense_threshold AND search_query IS NULL THEN
+        -- The common sparse search as static SQL: PL/pgSQL keeps its plan for the session, where
+        -- the dynamic statement below is planned again on every call (~0.5 ms with the gigs
+        -- table's many indexes, more than running it). Each optional filter is written so that it
+        -- holds when its parameter is absent, which keeps the plan valid for any arguments; the
+        -- literal status = 'published' keeps the partial index's predicate provable in a generic
+        -- plan, and every column read is in idx_gigs_discovery_band (index-only; the full-text
+        -- search is not, so it keeps the dynamic statement). The materialised CTE fences the
+        -- band search off from the ORDER BY, so the planner cannot trade it for a walk of the
+        -- order index. Same conditions and boundary handling as `conditions` above.
+        centre := cube(cube(cube(r * cos(radians(center_lat)) * cos(radians(center_lng))),
+                            r * cos(radians(center_lat)) * sin(radians(center_lng))),
+                       r * sin(radians(center_lat)));
+        chord_high := 2 * r * sin(radius_m / (2 * r)) + 1e-6;
+        chord_low := 2 * r * sin(radius_m / (2 * r)) - 1e-6;
+        RETURN QUERY
+        WITH nearby AS MATERIALIZED (
+            SELECT g.id, g.boost_level, g.created_at, g.location_geo
+              FROM public.gigs g
+             WHERE g.location_band = ANY (bands)
+               AND g.location_lng BETWEEN lng_low AND lng_high
+               AND g.status = 'published' AND g.start_time > now()
+               AND (g.application_deadline IS NULL OR g.application_deadline > now())
+               AND (coalesce(allow_nsfw, false) OR NOT g.is_nsfw)
+               AND (coalesce(cardinality(blocked_categories), 0) = 0
+                    OR NOT (g.content_categories && blocked_categories))
+               AND (want_comp_type IS NULL OR g.comp_type = want_comp_type)
+               AND (coalesce(cardinality(want_looking_for), 0) = 0
+                    OR g.looking_for_types && want_looking_for)
+               AND (want_starts_after IS NULL OR g.start_time >= want_starts_after)
+               AND (want_starts_before IS NULL OR g.start_time <= want_starts_before)
+               AND (after_boost IS NULL
+                    OR (g.boost_level, g.created_at, g.id) < (after_boost, after_created_at, after_id))
+               AND cube_distance(centre, g.location_geo) <= chord_high
+               AND (cube_distance(centre, g.location_geo) <= chord_low
+                    OR two_r * asin(cube_distance(centre, g.location_geo) / two_r) <= radius_m)
+        )
+        SELECT g.id, two_r * asin(cube_distance(centre, g.location_geo) / two_r)
+          FROM nearby g
+         ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC
+         LIMIT page_size;
+        RETURN;
+    ELSIF radius_m IS NOT NULL AND candidates < dense_threshold THEN
+        -- The materialised CTE fences the GiST search off from the ORDER BY, so the planner
+        -- cannot trade it for a walk of the order index.
+        statement := 'WITH nearby AS MATERIALIZED ('
+            || ' SELECT g.id, g.boost_level, g.created_at, g.location_geo'
+            || ' FROM public.gigs g WHERE earth_box(ll_to_earth($1, $2), $3) @> g.location_geo AND '
+            || conditions || ')'
+            || ' SELECT g.id, ' || distance_expr || ' FROM nearby g'
+            || ' ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC LIMIT $14';
+    ELSE
+        statement := 'SELECT g.id, ' || distance_expr || ' FROM public.gigs g WHERE ' || conditions
+            || ' ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC LIMIT $14';
+    END IF;
+
+    RETURN QUERY EXECUTE statement
+        USING center_lat, center_lng, radius_m, want_comp_type, want_looking_for,
+              want_starts_after, want_starts_before, search_query, allow_nsfw, blocked_categories,
+              after_boost, after_created_at, after_id, page_size;
+END
+$$;
