@@ -27,9 +27,26 @@ CREATE INDEX idx_gigs_discovery_band ON gigs (location_band, location_lng)
 DROP INDEX idx_gigs_discovery_nearby;
 
 -- ===================================================================== discovery page
--- 0006's function, with the sparse search on the bands. What is unchanged is explained there:
--- why SECURITY DEFINER returning ids only, why two plans, and why the dense/sparse choice is a
--- capped count and not the planner's.
+-- 0006's function with three changes. What is unchanged is explained there: why SECURITY DEFINER
+-- returning ids only, why two plans, and why the dense/sparse choice is a capped count and not
+-- the planner's.
+--   1. The sparse search reads the latitude bands (above) instead of the GiST index.
+--   2. The dense walk is static SQL too, like the sparse search: PL/pgSQL keeps its plan for the
+--      session, where a dynamic statement is planned again on every call (~0.5 ms with the gigs
+--      table's many indexes, often more than running it). Only what static SQL cannot serve
+--      stays dynamic: full text (its condition is not in the covering indexes) and a circle the
+--      bands cannot express (around a pole, across the antimeridian), which takes the GiST search.
+--   3. The centre, the chord bounds and the distances are plain arithmetic instead of
+--      earthdistance's ll_to_earth, gc_to_sec and earth_distance. Those are SQL functions, and
+--      every call of one is a small query of its own: in PL/pgSQL it is parsed and planned again
+--      in each transaction, and sec_to_gc (inside earth_distance) is never inlined, so a query
+--      runs it once a row. Together about 0.3 ms a call, more than the sparse search itself. The
+--      arithmetic is theirs, operation for operation, so the floats are the same to the bit
+--      (tests/gigs/test_discovery_sql.py checks it):
+--        ll_to_earth(lat, lng) = cube(cube(cube(R cos lat cos lng), R cos lat sin lng), R sin lat)
+--        gc_to_sec(d)          = 2R sin(d / 2R)          (d <= 100 km: its other branches never apply)
+--        earth_distance(a, b)  = 2R asin(c / 2R), or pi R when c / 2R > 1 (c = cube_distance(a, b))
+--      with R = earth() = 6378168 m, earthdistance's radius; a test fails if earth() changes.
 CREATE OR REPLACE FUNCTION public.discover_gig_page(
     center_lat float8,
     center_lng float8,
@@ -49,17 +66,29 @@ CREATE OR REPLACE FUNCTION public.discover_gig_page(
 ) RETURNS TABLE (gig_id uuid, distance_m float8)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public, extensions
+-- Generic plans for the static statements below: the default keeps re-planning them, because a
+-- custom plan folds the absent filters away and so always looks cheaper. The dynamic statement is
+-- a one-shot plan, always custom, whatever this says.
 SET plan_cache_mode = force_generic_plan
+-- A page is at most 101 rows: starting parallel workers costs far more than it could save. A
+-- generic plan of the dense walk cannot know how soon the page fills and would otherwise start them.
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
     has_center boolean := center_lat IS NOT NULL AND center_lng IS NOT NULL;
     candidates integer := 0;
-    conditions text := 'g.status = ''published'' AND g.start_time > now()'
-        ' AND (g.application_deadline IS NULL OR g.application_deadline > now())';
+    conditions text;
     distance_expr text := 'NULL::float8';
     statement text;
+    r constant float8 := 6378168;
+    two_r constant float8 := 2 * 6378168;
+    -- Computed once a call: in a generic plan an expression of the parameters is not folded to a
+    -- constant and would run again for every candidate row. NULL when there is no centre/radius.
+    centre extensions.cube;
+    chord_high float8;
+    chord_low float8;
     -- The circle's bounding box in bands and longitudes, when it has one that neither reaches a
-    -- pole nor crosses the antimeridian (then the bands cannot express it; the GiST search can).
+    -- pole nor crosses the antimeridian.
     banded boolean := false;
     angle float8;
     half_lat float8;
@@ -67,22 +96,6 @@ DECLARE
     bands smallint[];
     lng_low numeric;
     lng_high numeric;
-    -- Computed once a call for the static search: in a generic plan an expression of the
-    -- parameters is not folded to a constant and would run again for every candidate row.
-    -- Written out in plain arithmetic rather than with earthdistance's ll_to_earth, gc_to_sec and
-    -- earth_distance: those are SQL functions, and in PL/pgSQL every call of one is a small query
-    -- of its own, parsed and planned again in each transaction (about 0.3 ms a discovery call in
-    -- all, more than the search itself). The arithmetic is theirs, operation for operation, so the
-    -- results are the same to the bit (tests/gigs/test_discovery_sql.py checks it):
-    --   ll_to_earth(lat, lng) = cube(cube(cube(R cos(lat) cos(lng)), R cos(lat) sin(lng)), R sin(lat))
-    --   gc_to_sec(d)          = 2R sin(d / 2R)        (d <= 100 km, far from its other branches)
-    --   earth_distance(a, b)  = 2R asin(|ab| / 2R)   (|ab| the chord, cube_distance)
-    -- with R = earth(), earthdistance's radius; a test fails if earth() ever says otherwise.
-    r constant float8 := 6378168;
-    two_r constant float8 := 2 * 6378168;
-    centre extensions.cube;
-    chord_high float8;
-    chord_low float8;
 BEGIN
     IF page_size IS NULL OR page_size NOT BETWEEN 1 AND 101 THEN
         RAISE EXCEPTION 'page_size must be between 1 and 101' USING ERRCODE = 'invalid_parameter_value';
@@ -100,50 +113,25 @@ BEGIN
         RAISE EXCEPTION 'a keyset position needs boost, created_at and id' USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    IF NOT coalesce(allow_nsfw, false) THEN
-        conditions := conditions || ' AND NOT g.is_nsfw';
-    END IF;
-    IF cardinality(blocked_categories) > 0 THEN
-        conditions := conditions || ' AND NOT (g.content_categories && $10)';
-    END IF;
-    IF want_comp_type IS NOT NULL THEN
-        conditions := conditions || ' AND g.comp_type = $4';
-    END IF;
-    IF cardinality(want_looking_for) > 0 THEN
-        conditions := conditions || ' AND g.looking_for_types && $5';
-    END IF;
-    IF want_starts_after IS NOT NULL THEN
-        conditions := conditions || ' AND g.start_time >= $6';
-    END IF;
-    IF want_starts_before IS NOT NULL THEN
-        conditions := conditions || ' AND g.start_time <= $7';
-    END IF;
-    IF search_query IS NOT NULL THEN
-        conditions := conditions || ' AND g.search_vector @@ websearch_to_tsquery(''english'', $8)';
-    END IF;
-    IF after_boost IS NOT NULL THEN
-        conditions := conditions || ' AND (g.boost_level, g.created_at, g.id) < ($11, $12, $13)';
-    END IF;
     IF has_center THEN
-        distance_expr := 'earth_distance(ll_to_earth($1, $2), g.location_geo)';
+        centre := cube(cube(cube(r * cos(radians(center_lat)) * cos(radians(center_lng))),
+                            r * cos(radians(center_lat)) * sin(radians(center_lng))),
+                       r * sin(radians(center_lat)));
     END IF;
 
     IF radius_m IS NOT NULL THEN
-        -- earth_box / the bands only narrow the search. The straight-line (chord) distance orders
-        -- points exactly as the great-circle one does and is cheap, so it decides every row
-        -- clearly inside or outside; earth_distance (an SQL function PostgreSQL cannot inline,
-        -- several microseconds a call) only settles the rows within a micrometre of the edge,
-        -- where float rounding could differ. Inclusive boundary.
-        conditions := conditions
-            || ' AND cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) + 1e-6'
-            || ' AND (cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) - 1e-6'
-            || ' OR ' || distance_expr || ' <= $3)';
+        -- The bands, earth_box and the GiST search only narrow the search. The straight-line
+        -- (chord) distance orders points exactly as the great-circle one does and is cheap, so it
+        -- decides every row clearly inside or outside; the great-circle distance only settles
+        -- the rows within a micrometre of the edge, where float rounding could differ.
+        -- Inclusive boundary.
+        chord_high := 2 * r * sin(radius_m / (2 * r)) + 1e-6;
+        chord_low := 2 * r * sin(radius_m / (2 * r)) - 1e-6;
 
-        -- The circle's bounding box on the sphere of earth() (earthdistance's radius): latitudes
-        -- within the angular radius of the centre's, longitudes within asin(sin(angle) /
-        -- cos(lat)) of its (the widest a spherical cap reaches east and west), each widened by
-        -- 1e-6° (~0.1 m) against rounding. It is a superset of the circle; the exact test above
-        -- then keeps what is inside.
+        -- The circle's bounding box on the sphere: latitudes within the angular radius of the
+        -- centre's, longitudes within asin(sin(angle) / cos(lat)) of its (the widest a spherical
+        -- cap reaches east and west), each widened by 1e-6° (~0.1 m) against rounding. A superset
+        -- of the circle; the exact test keeps what is inside.
         angle := radius_m / r;
         half_lat := degrees(angle) + 1e-6;
         IF center_lat - half_lat > -90 AND center_lat + half_lat < 90
@@ -159,15 +147,21 @@ BEGIN
             END IF;
         END IF;
 
+        -- The capped count that picks the plan: published gigs in the box, at most
+        -- dense_threshold of them. In two steps, each on the index that is cheapest for it:
+        -- a few short band scans settle a sparse circle (up to 200 gigs, the common case) at
+        -- the lowest fixed cost; past that, counting on to dense_threshold reads the narrow GiST
+        -- index, since every entry of the covering band index carries all its included columns.
         IF banded THEN
             SELECT count(*) INTO candidates FROM (
                 SELECT 1 FROM public.gigs g
                  WHERE g.status = 'published'
                    AND g.location_band = ANY (bands)
                    AND g.location_lng BETWEEN lng_low AND lng_high
-                 LIMIT dense_threshold
+                 LIMIT least(dense_threshold, 200)
             ) AS probe;
-        ELSE
+        END IF;
+        IF NOT banded OR candidates >= least(dense_threshold, 200) THEN
             SELECT count(*) INTO candidates FROM (
                 SELECT 1 FROM public.gigs g
                  WHERE g.status = 'published'
@@ -177,21 +171,13 @@ BEGIN
         END IF;
     END IF;
 
-    IF banded AND candidates < dense_threshold AND search_query IS NULL THEN
-        -- The common sparse search as static SQL: PL/pgSQL keeps its plan for the session, where
-        -- the dynamic statement below is planned again on every call (~0.5 ms with the gigs
-        -- table's many indexes, more than running it). Each optional filter is written so that it
-        -- holds when its parameter is absent, which keeps the plan valid for any arguments; the
-        -- literal status = 'published' keeps the partial index's predicate provable in a generic
-        -- plan, and every column read is in idx_gigs_discovery_band (index-only; the full-text
-        -- search is not, so it keeps the dynamic statement). The materialised CTE fences the
-        -- band search off from the ORDER BY, so the planner cannot trade it for a walk of the
-        -- order index. Same conditions and boundary handling as `conditions` above.
-        centre := cube(cube(cube(r * cos(radians(center_lat)) * cos(radians(center_lng))),
-                            r * cos(radians(center_lat)) * sin(radians(center_lng))),
-                       r * sin(radians(center_lat)));
-        chord_high := 2 * r * sin(radius_m / (2 * r)) + 1e-6;
-        chord_low := 2 * r * sin(radius_m / (2 * r)) - 1e-6;
+    IF search_query IS NULL AND radius_m IS NOT NULL AND candidates < dense_threshold AND banded THEN
+        -- Sparse: every candidate in the bands, then sorted. Each optional filter is written so
+        -- that it holds when its parameter is absent, which keeps the generic plan valid for any
+        -- arguments; the literal status = 'published' keeps the partial index's predicate provable
+        -- in a generic plan, and every column read is in idx_gigs_discovery_band (index-only).
+        -- The materialised CTE fences the search off from the ORDER BY, so the planner cannot
+        -- trade it for a walk of the order index.
         RETURN QUERY
         WITH nearby AS MATERIALIZED (
             SELECT g.id, g.boost_level, g.created_at, g.location_geo
@@ -219,9 +205,75 @@ BEGIN
          ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC
          LIMIT page_size;
         RETURN;
-    ELSIF radius_m IS NOT NULL AND candidates < dense_threshold THEN
-        -- The materialised CTE fences the GiST search off from the ORDER BY, so the planner
-        -- cannot trade it for a walk of the order index.
+    ELSIF search_query IS NULL AND (radius_m IS NULL OR candidates >= dense_threshold) THEN
+        -- Dense, or no radius: walk idx_gigs_discovery_order in display order (index-only) and
+        -- keep the rows that pass, until the page is full. Same filters as above. Without a
+        -- centre, centre is NULL and so is every distance.
+        RETURN QUERY
+        SELECT g.id,
+               CASE WHEN cube_distance(centre, g.location_geo) / two_r > 1 THEN pi() * r
+                    ELSE two_r * asin(cube_distance(centre, g.location_geo) / two_r) END
+          FROM public.gigs g
+         WHERE g.status = 'published' AND g.start_time > now()
+           AND (g.application_deadline IS NULL OR g.application_deadline > now())
+           AND (coalesce(allow_nsfw, false) OR NOT g.is_nsfw)
+           AND (coalesce(cardinality(blocked_categories), 0) = 0
+                OR NOT (g.content_categories && blocked_categories))
+           AND (want_comp_type IS NULL OR g.comp_type = want_comp_type)
+           AND (coalesce(cardinality(want_looking_for), 0) = 0
+                OR g.looking_for_types && want_looking_for)
+           AND (want_starts_after IS NULL OR g.start_time >= want_starts_after)
+           AND (want_starts_before IS NULL OR g.start_time <= want_starts_before)
+           AND (after_boost IS NULL
+                OR (g.boost_level, g.created_at, g.id) < (after_boost, after_created_at, after_id))
+           AND (radius_m IS NULL
+                OR (cube_distance(centre, g.location_geo) <= chord_high
+                    AND (cube_distance(centre, g.location_geo) <= chord_low
+                         OR two_r * asin(cube_distance(centre, g.location_geo) / two_r) <= radius_m)))
+         ORDER BY g.boost_level DESC, g.created_at DESC, g.id DESC
+         LIMIT page_size;
+        RETURN;
+    END IF;
+
+    -- Dynamic SQL for the rest: full text, or a sparse circle the bands cannot express. Only the
+    -- conditions in use are written, so the one-shot plan can use the full-text index.
+    conditions := 'g.status = ''published'' AND g.start_time > now()'
+        ' AND (g.application_deadline IS NULL OR g.application_deadline > now())';
+    IF NOT coalesce(allow_nsfw, false) THEN
+        conditions := conditions || ' AND NOT g.is_nsfw';
+    END IF;
+    IF cardinality(blocked_categories) > 0 THEN
+        conditions := conditions || ' AND NOT (g.content_categories && $10)';
+    END IF;
+    IF want_comp_type IS NOT NULL THEN
+        conditions := conditions || ' AND g.comp_type = $4';
+    END IF;
+    IF cardinality(want_looking_for) > 0 THEN
+        conditions := conditions || ' AND g.looking_for_types && $5';
+    END IF;
+    IF want_starts_after IS NOT NULL THEN
+        conditions := conditions || ' AND g.start_time >= $6';
+    END IF;
+    IF want_starts_before IS NOT NULL THEN
+        conditions := conditions || ' AND g.start_time <= $7';
+    END IF;
+    IF search_query IS NOT NULL THEN
+        conditions := conditions || ' AND g.search_vector @@ websearch_to_tsquery(''english'', $8)';
+    END IF;
+    IF after_boost IS NOT NULL THEN
+        conditions := conditions || ' AND (g.boost_level, g.created_at, g.id) < ($11, $12, $13)';
+    END IF;
+    IF has_center THEN
+        distance_expr := 'earth_distance(ll_to_earth($1, $2), g.location_geo)';
+    END IF;
+    IF radius_m IS NOT NULL THEN
+        conditions := conditions
+            || ' AND cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) + 1e-6'
+            || ' AND (cube_distance(ll_to_earth($1, $2), g.location_geo) <= gc_to_sec($3) - 1e-6'
+            || ' OR ' || distance_expr || ' <= $3)';
+    END IF;
+
+    IF radius_m IS NOT NULL AND candidates < dense_threshold THEN
         statement := 'WITH nearby AS MATERIALIZED ('
             || ' SELECT g.id, g.boost_level, g.created_at, g.location_geo'
             || ' FROM public.gigs g WHERE earth_box(ll_to_earth($1, $2), $3) @> g.location_geo AND '
