@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,28 @@ def function_call(
     return call
 
 
+def timed_interleaved(
+    runs: Sequence[tuple[float, float]], calls: dict[str, Callable[[float, float], int]]
+) -> dict[str, list[float]]:
+    """Every centre is run by each call in turn, the order rotating from centre to centre.
+
+    On a shared or noisy machine the variants then see the same moments: a slow spell slows
+    all of them alike instead of whichever happened to be running.
+    """
+    names = list(calls)
+    for lat, lng in runs[:10]:  # warm-up
+        for name in names:
+            calls[name](lat, lng)
+    samples: dict[str, list[float]] = {name: [] for name in names}
+    for index, (lat, lng) in enumerate(runs):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            started = time.perf_counter()
+            calls[name](lat, lng)
+            samples[name].append((time.perf_counter() - started) * 1000.0)
+    return samples
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="owner URL of the bench database")
@@ -139,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--scenarios",
         default="",
         help="only the scenarios whose name contains this text (e.g. 'sparse) 5 km')",
+    )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="alternate the variants centre by centre instead of running them one after another",
     )
     args = parser.parse_args(argv)
     console = Console(stderr=True)
@@ -161,23 +189,53 @@ def main(argv: Sequence[str] | None = None) -> None:
                 continue
             runs = centres(scenario, args.runs)
             row: dict[str, Any] = {}
+            calls: dict[str, Callable[[float, float], int]] = {}
             for variant in variants:
                 function = TWINS[variant]
-                for kind, call in (
-                    ("full", full_call(anon, statement_for(function), scenario.radius_km)),
-                    ("fn", function_call(anon, function, scenario.radius_km)),
-                ):
-                    samples = timed(runs, call)
-                    row[f"{variant}/{kind}"] = {
-                        "median_ms": statistics.median(samples),
-                        "p95_ms": percentile(samples, 0.95),
-                        "runs": len(samples),
-                    }
-                    console.print(
-                        f"{scenario.name:32} {variant:17} {kind:4} median"
-                        f" {statistics.median(samples):7.3f} ms  p95"
-                        f" {percentile(samples, 0.95):7.3f} ms"
-                    )
+                calls[f"{variant}/full"] = full_call(
+                    anon, statement_for(function), scenario.radius_km
+                )
+                calls[f"{variant}/fn"] = function_call(anon, function, scenario.radius_km)
+            if args.interleave:
+                measured = timed_interleaved(runs, calls)
+            else:
+                measured = {key: timed(runs, call) for key, call in calls.items()}
+            if args.interleave and "earthdistance" in variants:
+                # Paired by centre: the same centre, moments apart.
+                for variant in variants:
+                    if variant == "earthdistance":
+                        continue
+                    for kind in ("full", "fn"):
+                        gaps = [
+                            mine - theirs
+                            for mine, theirs in zip(
+                                measured[f"earthdistance/{kind}"],
+                                measured[f"{variant}/{kind}"],
+                                strict=True,
+                            )
+                        ]
+                        row[f"{variant}/{kind}/paired"] = {
+                            "median_gap_ms": statistics.median(gaps),
+                            "original_faster": sum(gap < 0 for gap in gaps),
+                            "centres": len(gaps),
+                        }
+                        console.print(
+                            f"{scenario.name:32} {variant:17} {kind:4} discovery minus twin,"
+                            f" paired by centre: median {statistics.median(gaps):+.3f} ms,"
+                            f" discovery faster at {sum(gap < 0 for gap in gaps)}/{len(gaps)}"
+                        )
+            for key, samples in measured.items():
+                row[key] = {
+                    "median_ms": statistics.median(samples),
+                    "p95_ms": percentile(samples, 0.95),
+                    "runs": len(samples),
+                }
+                variant, kind = key.split("/")
+                console.print(
+                    f"{scenario.name:32} {variant:17} {kind:4} median"
+                    f" {statistics.median(samples):7.3f} ms  p95"
+                    f" {percentile(samples, 0.95):7.3f} ms"
+                )
             # Same pages? Every centre, each twin against the original.
             for variant in variants:
                 if variant == "earthdistance":

@@ -1,9 +1,10 @@
 """Gig discovery (PRODUCT_RULES §3 "Discovery", §9 "Content preferences").
 
-The search itself lives in SQL (migration 0006: ``discover_gig_page`` and ``gig_map_pin_ids``),
-which picks the index plan and returns ids in display order; the queries here read those rows
-through row level security as the caller, with the owner's public profile. ``DISCOVERY_SQL`` and
-``MAP_PINS_SQL`` are the exact statements the API runs, so ``bench/`` measures the same thing.
+The search itself lives in SQL (``discover_gig_page``, migrations 0006 and 0008, and
+``gig_map_pin_ids``, 0006), which picks the index plan and returns ids in display order; the
+queries here read those rows through row level security as the caller, with the owner's public
+profile. ``DISCOVERY_SQL`` and ``MAP_PINS_SQL`` are the exact statements the API runs, so
+``bench/`` measures the same thing.
 
 Distances are great-circle metres on earthdistance's sphere (radius ``earth()`` = 6378168 m).
 """
