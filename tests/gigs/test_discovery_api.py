@@ -207,3 +207,64 @@ def test_map_pins_inside_a_box(client: TestClient, db: Database) -> None:
         422,
         "validation_error",
     )
+
+
+PARITY_QUERIES: list[Any] = [
+    {},
+    {"lat": DUBLIN[0], "lng": DUBLIN[1], "radius_km": 25},
+    {"lat": DUBLIN[0], "lng": DUBLIN[1], "radius_km": "25.0", "limit": "1"},
+    [("looking_for", "dancer"), ("looking_for", "stylist,model"), ("comp_type", "paid")],
+    {"q": "underwater", "starts_after": (NOW + timedelta(days=1)).isoformat()},
+    {"lat": DUBLIN[0], "lng": DUBLIN[1], "unknown": "ignored"},
+    [("limit", "5"), ("limit", "1")],  # a repeated single value: the last one counts
+    {"lat": 53.3, "lng": -6.2, "radius_km": 0},
+    {"lat": 91, "lng": "east", "radius_km": 500, "limit": 0, "comp_type": "barter"},
+    {"lat": 53.3},
+    {"starts_after": "2030-01-01T10:00:00"},
+    [("looking_for", str(i)) for i in range(11)],
+    {"q": "x" * 201},
+    {"cursor": "bm90LWEtY3Vyc29y"},
+]
+
+
+def _comparable(response: Any) -> tuple[int, Any, dict[str, str]]:
+    body = response.json()
+    if "error" in body:
+        body["error"].pop("request_id")
+    limits = {k: v for k, v in response.headers.items() if k.lower().startswith("x-ratelimit")}
+    limits.pop("x-ratelimit-remaining", None)
+    return response.status_code, body, limits
+
+
+@pytest.mark.parametrize("params", PARITY_QUERIES)
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
+def test_the_plain_route_answers_as_the_declared_one(
+    client: TestClient, db: Database, params: Any, signed_in: bool
+) -> None:
+    """GET /api/gigs is served by discover_gigs_fast, mounted ahead of the routers; the FastAPI
+    route that declares it (OpenAPI) must give the same answer to every query, good or bad."""
+    from starlette.routing import Match
+
+    from preset.gigs.endpoints import discover_gigs_fast
+
+    owner = account(db, role="contributor", display_name="Parity Studio")
+    f.make_gig(db, owner_user_id=owner.id, lat=53.36, lng=-6.25, comp_type="paid", comp_amount=90)
+    f.make_gig(db, owner_user_id=owner.id, title="Underwater fashion editorial", lat=53.3)
+    headers = account(db).headers if signed_in else {}
+
+    app = client.app
+    scope = {"type": "http", "method": "GET", "path": "/api/gigs", "root_path": ""}
+    first = next(r for r in app.router.routes if r.matches(scope)[0] is Match.FULL)  # type: ignore[attr-defined]
+    assert first.endpoint is discover_gigs_fast  # type: ignore[attr-defined]
+    served = client.get("/api/gigs", params=params, headers=headers)
+
+    # Without the plain route, the path is left to the gigs router and its declared route.
+    before = len(app.router.routes)
+    app.router.routes[:] = [
+        r for r in app.router.routes if getattr(r, "endpoint", None) is not discover_gigs_fast
+    ]
+    assert len(app.router.routes) == before - 1
+    declared = client.get("/api/gigs", params=params, headers=headers)
+
+    assert _comparable(served) == _comparable(declared)
+    assert served.status_code in (200, 422), served.text

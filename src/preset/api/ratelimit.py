@@ -60,29 +60,34 @@ def _client_key(request: Request) -> str:
     return f"addr:{client.host if client else 'unknown'}"
 
 
+def check_rate_limit(request: Request, group: str) -> None:
+    """Count the request against ``group``: sets the X-RateLimit-* headers, 429 past the limit."""
+    settings = settings_of(request).rate_limit
+    if not settings.enabled:
+        return
+    limit: int = getattr(settings, f"{group}_per_minute")
+    limiter: RateLimiter = request.app.state.rate_limiter
+    allowed, remaining, reset = limiter.hit(group, _client_key(request), limit, time.time())
+    headers = {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": str(reset),
+    }
+    # Read by the request-id middleware, which adds them to whatever response goes out.
+    request.scope["preset.rate_limit_headers"] = headers
+    if not allowed:
+        raise TooManyRequests(
+            f"too many requests for this route group ({limit} per minute)",
+            retry_after=reset,
+            details={"group": group, "limit": limit},
+        )
+
+
 def rate_limited(group: str) -> Any:
-    """A dependency that counts the request against ``group`` and sets the headers."""
+    """:func:`check_rate_limit` as a dependency."""
 
     async def _limit(request: Request) -> None:
-        settings = settings_of(request).rate_limit
-        if not settings.enabled:
-            return
-        limit: int = getattr(settings, f"{group}_per_minute")
-        limiter: RateLimiter = request.app.state.rate_limiter
-        allowed, remaining, reset = limiter.hit(group, _client_key(request), limit, time.time())
-        headers = {
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": str(reset),
-        }
-        # Read by the request-id middleware, which adds them to whatever response goes out.
-        request.scope["preset.rate_limit_headers"] = headers
-        if not allowed:
-            raise TooManyRequests(
-                f"too many requests for this route group ({limit} per minute)",
-                retry_after=reset,
-                details={"group": group, "limit": limit},
-            )
+        check_rate_limit(request, group)
 
     return Depends(_limit)
 

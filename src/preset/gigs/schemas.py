@@ -30,8 +30,11 @@ from preset.constants import (
     GIG_RADIUS_KM,
     GIG_TEXT_FIELD_MAX,
     GIG_TITLE_LENGTH,
+    PAGE_SIZE_DEFAULT,
+    PAGE_SIZE_MAX,
     TIER_LIMITS,
 )
+from preset.gigs.discovery import MAX_RADIUS_KM, MIN_RADIUS_KM
 
 
 def _creative_role(value: str) -> str:
@@ -200,6 +203,29 @@ class DiscoveredGig(GigView):
     #: Great-circle metres from the search centre; null without a centre.
     distance_m: float | None
     owner: OwnerSummary
+
+
+class DiscoveryQuery(BaseModel):
+    """The query string of ``GET /api/gigs`` (validated in one call: preset.api.query)."""
+
+    lat: Latitude | None = Field(None, description="Centre of the search (with lng).")
+    lng: Longitude | None = Field(None, description="Centre of the search (with lat).")
+    radius_km: Annotated[float, Field(ge=MIN_RADIUS_KM, le=MAX_RADIUS_KM)] | None = Field(
+        None, description="Kilometres from the centre, boundary included; needs lat and lng."
+    )
+    comp_type: CompType | None = None
+    looking_for: Annotated[list[str], Field(max_length=10)] | None = Field(
+        None, description="Any of these roles: repeat the parameter or separate with commas."
+    )
+    starts_after: AwareDatetime | None = Field(None, description="Start at or after (inclusive).")
+    starts_before: AwareDatetime | None = Field(None, description="Start at or before (inclusive).")
+    q: Annotated[str, Field(max_length=200)] | None = Field(
+        None, description="Full text over title, description and location."
+    )
+    limit: Annotated[int, Field(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT
+    cursor: Annotated[str, Field(max_length=512)] | None = Field(
+        None, description="next_cursor of the previous page."
+    )
 
 
 class DiscoveryPage(BaseModel):
