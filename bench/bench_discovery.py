@@ -123,6 +123,30 @@ def timed(runs: Sequence[tuple[float, float]], call: Callable[[float, float], in
     return samples
 
 
+def timed_interleaved(
+    runs: Sequence[tuple[float, float]],
+    calls: dict[str, Callable[[float, float], int]],
+    block: int = 20,
+) -> dict[str, list[float]]:
+    """The columns take turns over blocks of ``block`` centres, the order rotating from block to
+    block: a slow spell of a noisy machine falls on all of them alike, and the samples stay
+    paired by centre. (Alternating call by call instead keeps every process cold: on the
+    2-core benchmark machine that doubled both columns.)"""
+    labels = list(calls)
+    for lat, lng in runs[:10]:  # warm-up
+        for label in labels:
+            calls[label](lat, lng)
+    samples: dict[str, list[float]] = {label: [] for label in labels}
+    for number, start in enumerate(range(0, len(runs), block)):
+        shift = number % len(labels)
+        for label in labels[shift:] + labels[:shift]:
+            for lat, lng in runs[start : start + block]:
+                started = time.perf_counter()
+                calls[label](lat, lng)
+                samples[label].append((time.perf_counter() - started) * 1000.0)
+    return samples
+
+
 def connect(url: str) -> psycopg.Connection[Any]:
     # No server-side prepared statements: every execution is planned with its own values, as
     # the API's statements are.
@@ -261,6 +285,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--no-planner", action="store_true", help="skip the planner column (slow at dense radii)"
     )
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="run the columns in turns over blocks of 20 centres; with --http-url also report"
+        " the median over centres of (http - discovery)",
+    )
     args = parser.parse_args(argv)
     console = Console(stderr=True)
 
@@ -286,8 +316,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             if args.http_url:
                 calls["http"] = http_call(args.http_url, scenario.radius_km)
             results[scenario.name] = {}
-            for label, call in calls.items():
-                samples = timed(runs, call)
+            if args.interleave:
+                by_label = timed_interleaved(runs, calls)
+            else:
+                by_label = {label: timed(runs, call) for label, call in calls.items()}
+            for label, samples in by_label.items():
                 results[scenario.name][label] = {
                     "median_ms": statistics.median(samples),
                     "p95_ms": percentile(samples, 0.95),
@@ -296,6 +329,17 @@ def main(argv: Sequence[str] | None = None) -> None:
                 console.print(
                     f"{scenario.name:32} {label:10} median {statistics.median(samples):8.3f} ms"
                     f"  p95 {percentile(samples, 0.95):8.3f} ms"
+                )
+            if args.interleave and "http" in by_label:
+                gaps = [h - d for h, d in zip(by_label["http"], by_label["discovery"], strict=True)]
+                results[scenario.name]["http_minus_discovery"] = {
+                    "median_ms": statistics.median(gaps),
+                    "p95_ms": percentile(gaps, 0.95),
+                    "runs": len(gaps),
+                }
+                console.print(
+                    f"{scenario.name:32} {'http-disc':10} median {statistics.median(gaps):8.3f} ms"
+                    "  (paired by centre)"
                 )
             if args.explain:
                 explains.append(f"### {scenario.name}: discovery (inside discover_gig_page)\n")
