@@ -14,6 +14,8 @@ For each scenario it reports the median and p95 of:
   * ``postgis``: the same search over the same rows with PostGIS geography and ST_DWithin, when a
     PostGIS database is given (``--load-postgis`` copies the gigs there first);
   * ``http``: ``GET /api/gigs?lat=&lng=&radius_km=`` when ``--http-url`` is given.
+``--interleave`` runs the columns in turns over blocks of 20 centres (a noisy machine's slow
+spells fall on all of them) and, with ``--http-url``, reports HTTP - discovery paired by centre.
 Centres are drawn deterministically near the scenario's centre so caches cannot memorise one point.
 """
 
