@@ -150,8 +150,10 @@ def timed_interleaved(
 
 
 def connect(url: str) -> psycopg.Connection[Any]:
-    # No server-side prepared statements: every execution is planned with its own values, as
-    # the API's statements are.
+    # No server-side prepared statements: every execution is planned with its own values (the
+    # columns stay comparable with every earlier run). The API's pool keeps psycopg's default
+    # and prepares a statement after its fifth use, which spares it ~0.7 ms of planning per page
+    # at London 25 km: the http column is that much better off than the discovery column.
     conn = psycopg.connect(url, autocommit=True, options="-c search_path=public,extensions")
     conn.prepare_threshold = None
     return conn
