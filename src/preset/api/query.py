@@ -10,23 +10,16 @@ and raises the same :class:`RequestValidationError`, so a bad query gets the sam
 
 from __future__ import annotations
 
-import types
-from typing import Annotated, Any, Generic, TypeVar, Union, get_args, get_origin
+from typing import Generic, TypeVar
 
+# The test FastAPI itself applies to a query model's fields (fastapi.dependencies.utils): using
+# it, the plain route and the declared one cannot disagree on which fields take repeated keys.
+from fastapi._compat import field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
-_SEQUENCES = (list, tuple, set, frozenset)
 M = TypeVar("M", bound=BaseModel)
-
-
-def _is_sequence(annotation: Any) -> bool:
-    if get_origin(annotation) is Annotated:
-        return _is_sequence(get_args(annotation)[0])
-    if get_origin(annotation) in (Union, types.UnionType):
-        return any(_is_sequence(arg) for arg in get_args(annotation) if arg is not type(None))
-    return get_origin(annotation) in _SEQUENCES or annotation in _SEQUENCES
 
 
 class QueryModel(Generic[M]):
@@ -36,7 +29,9 @@ class QueryModel(Generic[M]):
     def __init__(self, model: type[M]) -> None:
         self.model = model
         self.list_fields = frozenset(
-            name for name, field in model.model_fields.items() if _is_sequence(field.annotation)
+            name
+            for name, field in model.model_fields.items()
+            if field_annotation_is_sequence(field.annotation)
         )
         self.fields = frozenset(model.model_fields)
 
