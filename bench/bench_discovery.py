@@ -115,14 +115,7 @@ def centres(scenario: Scenario, runs: int) -> list[tuple[float, float]]:
 
 
 def timed(runs: Sequence[tuple[float, float]], call: Callable[[float, float], int]) -> list[float]:
-    for lat, lng in runs[:10]:  # warm-up
-        call(lat, lng)
-    samples = []
-    for lat, lng in runs:
-        started = time.perf_counter()
-        call(lat, lng)
-        samples.append((time.perf_counter() - started) * 1000.0)
-    return samples
+    return timed_interleaved(runs, {"call": call})["call"]
 
 
 def timed_interleaved(
@@ -132,8 +125,10 @@ def timed_interleaved(
 ) -> dict[str, list[float]]:
     """The columns take turns over blocks of ``block`` centres, the order rotating from block to
     block: a slow spell of a noisy machine falls on all of them alike, and the samples stay
-    paired by centre. (Alternating call by call instead keeps every process cold: on the
-    2-core benchmark machine that doubled both columns.)"""
+    paired by centre. Ten warm-up centres first. (Alternating call by call, ``block=1``, keeps
+    every process cold when the columns are different processes, the API and the database: on
+    the 2-core benchmark machine that doubled both columns. The twin bench, whose columns are
+    functions in one database session, alternates call by call.)"""
     labels = list(calls)
     for lat, lng in runs[:10]:  # warm-up
         for label in labels:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,15 @@ from psycopg.rows import dict_row
 from rich.console import Console
 from rich.table import Table
 
-from bench.bench_discovery import PAGE, SCENARIOS, centres, connect, percentile, timed
+from bench.bench_discovery import (
+    PAGE,
+    SCENARIOS,
+    centres,
+    connect,
+    percentile,
+    timed,
+    timed_interleaved,
+)
 from preset.gigs.discovery import (
     DISCOVERY_SQL,
     DiscoveryFilters,
@@ -120,28 +127,6 @@ def function_call(
     return call
 
 
-def timed_interleaved(
-    runs: Sequence[tuple[float, float]], calls: dict[str, Callable[[float, float], int]]
-) -> dict[str, list[float]]:
-    """Every centre is run by each call in turn, the order rotating from centre to centre.
-
-    On a shared or noisy machine the variants then see the same moments: a slow spell slows
-    all of them alike instead of whichever happened to be running.
-    """
-    names = list(calls)
-    for lat, lng in runs[:10]:  # warm-up
-        for name in names:
-            calls[name](lat, lng)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for index, (lat, lng) in enumerate(runs):
-        shift = index % len(names)
-        for name in names[shift:] + names[:shift]:
-            started = time.perf_counter()
-            calls[name](lat, lng)
-            samples[name].append((time.perf_counter() - started) * 1000.0)
-    return samples
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--database-url", required=True, help="owner URL of the bench database")
@@ -197,7 +182,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 )
                 calls[f"{variant}/fn"] = function_call(anon, function, scenario.radius_km)
             if args.interleave:
-                measured = timed_interleaved(runs, calls)
+                # Centre by centre, the order rotating: the variants see the same moments.
+                measured = timed_interleaved(runs, calls, block=1)
             else:
                 measured = {key: timed(runs, call) for key, call in calls.items()}
             if args.interleave and "earthdistance" in variants:
