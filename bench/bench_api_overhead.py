@@ -7,9 +7,9 @@ Run by hand against a loaded benchmark database, with the server's own environme
     PRESET_RATE_LIMIT_READ_PER_MINUTE=100000000 python -m bench.bench_api_overhead >/dev/null
 
 Each round calls, in turn, (a) the ASGI app with ``GET /api/gigs?lat=&lng=&radius_km=&limit=20``
-(middleware, routing, validation, rate limit, the pipelined query as ``anon``, encoding, access
-log) and (b) only what the endpoint itself does with the database: the same pipelined query
-through ``read_all_as_anon``, shaping and encoding the page. The order alternates from round to
+(middleware, routing, validation, rate limit, the query as ``anon``, encoding, access log) and
+(b) only what the endpoint itself does with the database: the same query through
+``read_all_as_anon`` on the app's anonymous pool, shaping and encoding the page. The order alternates from round to
 round, so a slow spell of a noisy machine falls on both; the difference of the medians (wall)
 and of the means (CPU of this process) is the framework's share. Both talk to PostgreSQL over
 the same pool, so the database's time cancels out.
@@ -69,7 +69,7 @@ async def _run(runs: int, lat: float, lng: float, radius_km: float) -> dict[str,
     )
 
     async with app.router.lifespan_context(app):
-        pool = app.state.pool
+        pool = app.state.anon_pool
 
         async def endpoint_work_only() -> None:
             rows = await read_all_as_anon(pool, discovery.DISCOVERY_SQL, params)

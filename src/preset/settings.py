@@ -62,6 +62,8 @@ class DatabaseSettings(BaseSettings):
     embedded_dbname: str = "preset"
     pool_min_size: int = Field(default=2, ge=1)
     pool_max_size: int = Field(default=20, ge=1)
+    #: Connections pinned to role `anon` for anonymous discovery (a second, smaller pool).
+    anon_pool_max_size: int = Field(default=8, ge=1)
 
 
 class AuthSettings(BaseSettings):

@@ -81,6 +81,64 @@ def test_no_role_or_claims_survive_into_the_next_request(db: Database, smtp: Smt
         assert '"role": "anon"' in anonymous["claims"] or '"role":"anon"' in anonymous["claims"]
 
 
+def _who_on_the_anon_pool(client: TestClient) -> dict[str, Any]:
+    pool = client.app.state.anon_pool  # type: ignore[attr-defined]
+
+    async def run() -> dict[str, Any]:
+        async with pool.connection() as conn:
+            cur = await conn.execute(
+                WHO + ", auth.uid() AS auth_uid, auth.role() AS auth_role, "
+                "pg_current_xact_id_if_assigned() AS xact, now() = statement_timestamp() AS own_tx"
+            )
+            row: dict[str, Any] = await cur.fetchone()
+            return row
+
+    assert client.portal is not None
+    return client.portal.call(run)
+
+
+def test_anonymous_discovery_runs_on_connections_pinned_to_anon(
+    db: Database, smtp: SmtpServer
+) -> None:
+    settings = app_settings_for(db, smtp, pool_max_size=1)
+    settings.db.anon_pool_max_size = 1
+    with api_client(settings) as client:
+        pinned = _who_on_the_anon_pool(client)
+        assert pinned["session_user"] == "authenticator"
+        assert pinned["current_user"] == "anon"
+        assert pinned["auth_uid"] is None
+        assert pinned["auth_role"] == "anon"
+        assert pinned["claims"].replace(" ", "") == '{"role":"anon"}'
+        # Autocommit: each statement is its own transaction, nothing is held open.
+        assert pinned["own_tx"] is True
+        request_pool_before = _who_outside_request(client)
+
+        user = signup(client)
+        last_statement = "SELECT query, query_start FROM pg_stat_activity WHERE pid = %s"
+        for headers in ({}, bearer(user["access_token"]), {}):
+            [before] = db.execute(last_statement, (pinned["pid"],))
+            page = client.get(
+                "/api/gigs", params={"lat": 51.5, "lng": -0.12, "radius_km": 5}, headers=headers
+            )
+            assert page.status_code == 200, page.text
+            # An anonymous page is read on the pinned connection, a signed-in one is not.
+            [last] = db.execute(last_statement, (pinned["pid"],))
+            if headers:
+                assert last == before
+            else:
+                assert last["query_start"] > before["query_start"]
+                assert "discover_gig_page" in last["query"]
+        # The same single pinned connection served the anonymous pages and is still anon…
+        after = _who_on_the_anon_pool(client)
+        assert after["pid"] == pinned["pid"]
+        assert (after["current_user"], after["auth_uid"]) == ("anon", None)
+        # …and the request pool's connection (which served the signed-in page) is untouched.
+        request_pool_after = _who_outside_request(client)
+        assert request_pool_after["pid"] == request_pool_before["pid"] != pinned["pid"]
+        assert request_pool_after["current_user"] == "authenticator"
+        assert request_pool_after["claims"] is None
+
+
 def test_requests_never_connect_as_the_table_owner(client: TestClient) -> None:
     who = _who_outside_request(client)
     assert who["session_user"] == "authenticator"

@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from preset.accounts.endpoints import auth_router, users_router
-from preset.api.context import Connection
+from preset.api.context import Connection, pin_to_anon
 from preset.api.errors import install_error_handlers
 from preset.api.health import router as health_router
 from preset.api.logging import configure_logging
@@ -29,7 +29,8 @@ from preset.settings import Settings, get_settings
 
 
 def create_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
-    """The request pool: connects as `authenticator`, never as the table owner."""
+    """The request pool: connects as `authenticator`, never as the table owner; each request
+    switches role and claims for its own transaction (preset.api.context)."""
     return AsyncConnectionPool(
         app_url(settings),
         min_size=min(settings.db.pool_min_size, settings.db.pool_max_size),
@@ -37,6 +38,21 @@ def create_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
         kwargs={"row_factory": dict_row, "autocommit": True},
         open=False,
         name="preset-api",
+    )
+
+
+def create_anon_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
+    """The anonymous read pool: also `authenticator`, but each connection is switched to `anon`
+    once, when it is made, so an anonymous discovery page is one statement with nothing around
+    it (preset.api.context.read_all_as_anon)."""
+    return AsyncConnectionPool(
+        app_url(settings),
+        min_size=1,
+        max_size=settings.db.anon_pool_max_size,
+        kwargs={"row_factory": dict_row, "autocommit": True},
+        configure=pin_to_anon,
+        open=False,
+        name="preset-api-anon",
     )
 
 
@@ -63,12 +79,20 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = create_pool(settings)
+        anon = create_anon_pool(settings)
         await pool.open(wait=True)
+        try:
+            await anon.open(wait=True)
+        except BaseException:
+            await pool.close()
+            raise
         app.state.pool = pool
+        app.state.anon_pool = anon
         _freeze_startup_heap()
         try:
             yield
         finally:
+            await anon.close()
             await pool.close()
 
     app = FastAPI(

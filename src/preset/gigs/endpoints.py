@@ -6,14 +6,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from psycopg_pool import AsyncConnectionPool
 
 from preset.api.context import (
     CallerClaims,
     CallerTx,
-    Connection,
-    Pool,
     UserTx,
+    anon_pool,
     app_pool,
     caller_claims,
     read_all_as_anon,
@@ -47,14 +45,14 @@ Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)]
 # Fixed paths first, so "mine" and "map" are never read as a gig id.
 @router.get("", response_model=DiscoveryPage, dependencies=[READ_LIMIT])
 async def discover_gigs(
-    query: Annotated[DiscoveryQuery, Query()], claims: CallerClaims, pool: Pool
+    request: Request, query: Annotated[DiscoveryQuery, Query()], claims: CallerClaims
 ) -> Response:
     """Published, open gigs near a point, filtered, boosted first then newest (cursor paged).
 
     Declares the endpoint (OpenAPI, and it answers wherever :func:`discover_gigs_fast` is not
     mounted); the app serves the requests with :func:`discover_gigs_fast`, same answers.
     """
-    return await _discovery_response(query, claims, pool)
+    return await _discovery_response(request, query, claims)
 
 
 _DISCOVERY_QUERY = QueryModel(DiscoveryQuery)
@@ -71,11 +69,11 @@ async def discover_gigs_fast(request: Request) -> Response:
     check_rate_limit(request, "read")
     claims = caller_claims(request)
     query = _DISCOVERY_QUERY.parse(request)
-    return await _discovery_response(query, claims, app_pool(request))
+    return await _discovery_response(request, query, claims)
 
 
 async def _discovery_response(
-    query: DiscoveryQuery, claims: AccessClaims | None, pool: AsyncConnectionPool[Connection]
+    request: Request, query: DiscoveryQuery, claims: AccessClaims | None
 ) -> Response:
     roles = tuple(
         part.strip()
@@ -97,17 +95,17 @@ async def _discovery_response(
     )
     if claims is None:
         # The hottest read: anonymous viewers have the default preferences, so the whole request
-        # is one statement, sent with BEGIN, role/claims and COMMIT in one round trip.
+        # is one statement, on a connection of the pool already switched to `anon`.
         try:
             params = discovery.discovery_params(filters, discovery.ViewerPreferences())
         except discovery.InvalidCursor as exc:
             raise invalid_cursor() from exc
         except discovery.InvalidDiscoveryFilter as exc:
             raise service._filter_error(exc) from exc
-        rows = await read_all_as_anon(pool, discovery.DISCOVERY_SQL, params)
+        rows = await read_all_as_anon(anon_pool(request), discovery.DISCOVERY_SQL, params)
         items, next_cursor = discovery.shape_page(rows, query.limit)
     else:
-        async with request_transaction(pool, claims) as ctx:
+        async with request_transaction(app_pool(request), claims) as ctx:
             items, next_cursor = await service.discover(ctx, filters)
     # The page is encoded as it is (same bytes as DiscoveryPage; fields checked at import
     # below); response_model keeps the OpenAPI schema.
