@@ -9,10 +9,10 @@ Run by hand against a loaded benchmark database, with the server's own environme
 Each round calls, in turn, (a) the ASGI app with ``GET /api/gigs?lat=&lng=&radius_km=&limit=20``
 (middleware, routing, validation, rate limit, the query as ``anon``, encoding, access log) and
 (b) only what the endpoint itself does with the database: the same query through
-``read_all_as_anon`` on the app's anonymous pool, shaping and encoding the page. The order alternates from round to
-round, so a slow spell of a noisy machine falls on both; the difference of the medians (wall)
-and of the means (CPU of this process) is the framework's share. Both talk to PostgreSQL over
-the same pool, so the database's time cancels out.
+``read_all_as_anon`` on the app's anonymous pool, shaping and encoding the page. The order
+alternates from round to round, so a slow spell of a noisy machine falls on both; the
+difference of the medians (wall) and of the means (CPU of this process) is the framework's
+share. Both talk to PostgreSQL over the same pool, so the database's time cancels out.
 """
 
 from __future__ import annotations
