@@ -88,7 +88,7 @@ def _who_on_the_anon_pool(client: TestClient) -> dict[str, Any]:
         async with pool.connection() as conn:
             cur = await conn.execute(
                 WHO + ", auth.uid() AS auth_uid, auth.role() AS auth_role, "
-                "pg_current_xact_id_if_assigned() AS xact, now() = statement_timestamp() AS own_tx"
+                "now() = statement_timestamp() AS own_tx"
             )
             row: dict[str, Any] = await cur.fetchone()
             return row
@@ -100,9 +100,7 @@ def _who_on_the_anon_pool(client: TestClient) -> dict[str, Any]:
 def test_anonymous_discovery_runs_on_connections_pinned_to_anon(
     db: Database, smtp: SmtpServer
 ) -> None:
-    settings = app_settings_for(db, smtp, pool_max_size=1)
-    settings.db.anon_pool_max_size = 1
-    with api_client(settings) as client:
+    with api_client(app_settings_for(db, smtp, pool_max_size=1, anon_pool_max_size=1)) as client:
         pinned = _who_on_the_anon_pool(client)
         assert pinned["session_user"] == "authenticator"
         assert pinned["current_user"] == "anon"

@@ -93,6 +93,7 @@ def app_settings_for(
     smtp: SmtpServer | None,
     *,
     pool_max_size: int = 4,
+    anon_pool_max_size: int = 2,
     rate_limit: RateLimitSettings | None = None,
 ) -> Settings:
     return Settings(
@@ -101,6 +102,7 @@ def app_settings_for(
             app_database_url=authenticator_url(db.url),
             pool_min_size=1,
             pool_max_size=pool_max_size,
+            anon_pool_max_size=anon_pool_max_size,
         ),
         mail=MailSettings(
             smtp_host=smtp.host if smtp else None, smtp_port=smtp.port if smtp else 25

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from psycopg.rows import dict_row
@@ -28,31 +28,47 @@ from preset.profiles.endpoints import router as profiles_router
 from preset.settings import Settings, get_settings
 
 
-def create_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
-    """The request pool: connects as `authenticator`, never as the table owner; each request
-    switches role and claims for its own transaction (preset.api.context)."""
+def _authenticator_pool(
+    settings: Settings,
+    *,
+    name: str,
+    min_size: int,
+    max_size: int,
+    configure: Callable[[Connection], Awaitable[None]] | None = None,
+) -> AsyncConnectionPool[Connection]:
+    """A pool logged in as `authenticator`, never as the table owner (autocommit, dict rows)."""
     return AsyncConnectionPool(
         app_url(settings),
-        min_size=min(settings.db.pool_min_size, settings.db.pool_max_size),
-        max_size=settings.db.pool_max_size,
+        min_size=min(min_size, max_size),
+        max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": True},
+        configure=configure,
         open=False,
+        name=name,
+    )
+
+
+def create_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
+    """The request pool: each request switches role and claims for its own transaction
+    (preset.api.context)."""
+    return _authenticator_pool(
+        settings,
         name="preset-api",
+        min_size=settings.db.pool_min_size,
+        max_size=settings.db.pool_max_size,
     )
 
 
 def create_anon_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
-    """The anonymous read pool: also `authenticator`, but each connection is switched to `anon`
-    once, when it is made, so an anonymous discovery page is one statement with nothing around
-    it (preset.api.context.read_all_as_anon)."""
-    return AsyncConnectionPool(
-        app_url(settings),
+    """The anonymous read pool: each connection is switched to `anon` once, when it is made, so
+    an anonymous discovery page is one statement with nothing around it
+    (preset.api.context.read_all_as_anon)."""
+    return _authenticator_pool(
+        settings,
+        name="preset-api-anon",
         min_size=1,
         max_size=settings.db.anon_pool_max_size,
-        kwargs={"row_factory": dict_row, "autocommit": True},
         configure=pin_to_anon,
-        open=False,
-        name="preset-api-anon",
     )
 
 
@@ -78,22 +94,14 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = create_pool(settings)
-        anon = create_anon_pool(settings)
-        await pool.open(wait=True)
-        try:
-            await anon.open(wait=True)
-        except BaseException:
-            await pool.close()
-            raise
-        app.state.pool = pool
-        app.state.anon_pool = anon
-        _freeze_startup_heap()
-        try:
+        async with AsyncExitStack() as pools:
+            app.state.pool = create_pool(settings)
+            app.state.anon_pool = create_anon_pool(settings)
+            for pool in (app.state.pool, app.state.anon_pool):
+                await pool.open(wait=True)
+                pools.push_async_callback(pool.close)
+            _freeze_startup_heap()
             yield
-        finally:
-            await anon.close()
-            await pool.close()
 
     app = FastAPI(
         title="Preset API",
