@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from preset.api.app import create_app
-from preset.api.context import read_all_as_anon
+from preset.db.session import read_all_as_anon
 from preset.gigs import discovery
 
 
@@ -72,7 +72,7 @@ async def _run(runs: int, lat: float, lng: float, radius_km: float) -> dict[str,
         pool = app.state.anon_pool
 
         async def endpoint_work_only() -> None:
-            rows = await read_all_as_anon(pool, discovery.DISCOVERY_SQL, params)
+            rows = await read_all_as_anon(pool, dict, discovery.DISCOVERY_SQL, params)
             items, cursor = discovery.shape_page(rows, 20)
             discovery.encode_discovery_page(items, cursor)
 

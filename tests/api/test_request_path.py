@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from preset.api.context import request_transaction
 from preset.db.migrations import head_revision
+from preset.db.session import caller_transaction
 from tests.support.api import (
     SmtpServer,
     api_client,
@@ -45,7 +45,7 @@ def _who_as_anonymous_request(client: TestClient) -> dict[str, Any]:
     pool = client.app.state.pool  # type: ignore[attr-defined]
 
     async def run() -> dict[str, Any]:
-        async with request_transaction(pool, None) as ctx:
+        async with caller_transaction(pool, None) as ctx:
             cur = await ctx.conn.execute(WHO + ", auth.uid() AS auth_uid")
             row: dict[str, Any] = await cur.fetchone()
             return row

@@ -21,7 +21,7 @@ from preset.accounts.schemas import (
     UserUpdate,
     VerifyRequest,
 )
-from preset.api.context import AppSettingsDep, Pool, ServiceTx, UserClaims, UserTx
+from preset.api.context import AppSettingsDep, ServiceTx, UserRead, UserTx
 from preset.api.ratelimit import AUTH_LIMIT, READ_LIMIT, WRITE_LIMIT
 
 auth_router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[AUTH_LIMIT])
@@ -85,9 +85,9 @@ async def password_reset_confirm(payload: PasswordResetConfirm, deps: Deps) -> R
 
 
 @users_router.get("/me", response_model=UserOut, dependencies=[READ_LIMIT])
-async def get_me(claims: UserClaims, pool: Pool) -> Response:
+async def get_me(read: UserRead) -> Response:
     """The caller's account."""
-    user = await service.get_me(pool, claims)
+    user = await service.get_me(read)
     # The row holds exactly UserOut's fields (checked at import below), so it is encoded as it
     # is: orjson writes UUIDs, nulls and UTC times ("Z") byte for byte as pydantic would, and the
     # hottest route skips a validate-then-dump pass. response_model keeps the OpenAPI schema.

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from preset.api.context import Connection
+from preset.db.session import Connection
 
 Row = dict[str, Any]
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
-from preset.auth.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from preset.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 HANDLE_PATTERN = r"^[a-z0-9_]{3,30}$"
 

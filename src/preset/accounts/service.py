@@ -16,8 +16,8 @@ from typing import Any
 import anyio.to_thread
 import psycopg
 import structlog
-from psycopg_pool import AsyncConnectionPool
 
+from preset import constants as c
 from preset.accounts import repository as repo
 from preset.accounts.schemas import (
     LoginRequest,
@@ -27,10 +27,9 @@ from preset.accounts.schemas import (
     UserOut,
     UserUpdate,
 )
-from preset.api.context import Connection, RequestContext, ServiceTransactions, read_one_as_user
-from preset.auth import constants as c
 from preset.auth.passwords import hash_password, verify_password_or_dummy
-from preset.auth.tokens import AccessClaims, hash_token, issue_access_token, new_opaque_token
+from preset.auth.tokens import hash_token, issue_access_token, new_opaque_token
+from preset.db.session import Connection, RequestContext, ServiceTransactions, SingleUserRead
 from preset.errors import (
     BadRequest,
     Forbidden,
@@ -375,9 +374,9 @@ async def confirm_password_reset(deps: AccountsDeps, payload: PasswordResetConfi
 
 
 # ------------------------------------------------------------------ the caller's user row
-async def get_me(pool: AsyncConnectionPool[Connection], claims: AccessClaims) -> dict[str, Any]:
+async def get_me(read: SingleUserRead) -> dict[str, Any]:
     # One round trip for the whole request: the hottest read of the API.
-    user = await read_one_as_user(pool, claims, repo.OWN_USER_QUERY)
+    user = await read.one(dict, repo.OWN_USER_QUERY)
     if user is None:
         raise NotFound("no such user")
     return user

@@ -11,7 +11,6 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from preset.accounts.endpoints import auth_router, users_router
-from preset.api.context import Connection, pin_to_anon
 from preset.api.errors import install_error_handlers
 from preset.api.health import router as health_router
 from preset.api.logging import configure_logging
@@ -19,6 +18,7 @@ from preset.api.middleware import RequestContextMiddleware
 from preset.api.ratelimit import RateLimiter
 from preset.applications.endpoints import router as applications_router
 from preset.db.migrations import head_revision
+from preset.db.session import Connection, pin_to_anon
 from preset.db.urls import app_url
 from preset.gigs.endpoints import discover_gigs_fast
 from preset.gigs.endpoints import router as gigs_router

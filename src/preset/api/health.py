@@ -7,9 +7,10 @@ from typing import Any
 import psycopg
 from fastapi import APIRouter, Request
 
-from preset.api.context import app_pool, request_transaction
+from preset.api.context import app_pool
 from preset.api.errors import envelope, request_id_of
 from preset.api.responses import OrjsonResponse
+from preset.db.session import caller_transaction
 
 router = APIRouter(tags=["health"])
 
@@ -19,7 +20,9 @@ async def health(request: Request) -> dict[str, Any] | OrjsonResponse:
     """Database reachable and migrations at head (503 otherwise)."""
     head: str = request.app.state.head_revision
     try:
-        async with request_transaction(app_pool(request), None) as ctx:
+        # The probe opens its mode itself (not through a dependency) so that an unreachable
+        # database is its answer (503), not an error.
+        async with caller_transaction(app_pool(request), None) as ctx:
             cur = await ctx.conn.execute("SELECT public.current_schema_revision() AS revision")
             row = await cur.fetchone()
     except (psycopg.Error, TimeoutError) as exc:

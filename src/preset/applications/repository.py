@@ -9,7 +9,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from preset.api.context import Connection
+from preset.db.session import Connection
 from preset.gigs.repository import MONTH_START
 
 Row = dict[str, Any]

@@ -14,11 +14,11 @@ from typing import Any, Final
 
 from psycopg import errors as pg_errors
 
-from preset.api.context import RequestContext
 from preset.applications import repository as repo
 from preset.applications.compatibility import compatibility_score
 from preset.applications.schemas import ApplicationPatch, ApplyRequest
 from preset.applications.screening import find_contact_details
+from preset.caller import Caller, first_tier_where, load_caller
 from preset.constants import (
     APPLICATION_APPLICANT_TRANSITIONS,
     APPLICATION_OWNER_TRANSITIONS,
@@ -26,6 +26,7 @@ from preset.constants import (
     PAGE_SIZE_DEFAULT,
     TIER_LIMITS,
 )
+from preset.db.session import RequestContext
 from preset.errors import (
     Conflict,
     Forbidden,
@@ -35,7 +36,7 @@ from preset.errors import (
 )
 from preset.events import record_event
 from preset.gigs import repository as gigs_repo
-from preset.gigs.service import Caller, first_tier_where, get_gig, load_caller, load_gig_as
+from preset.gigs.service import get_gig, load_gig_as
 from preset.messaging.repository import open_conversation
 from preset.pagination import decode_cursor, split_page
 

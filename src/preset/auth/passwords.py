@@ -7,7 +7,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from preset.auth.constants import (
+from preset.constants import (
     ARGON2_HASH_LENGTH,
     ARGON2_MEMORY_COST_KIB,
     ARGON2_PARALLELISM,

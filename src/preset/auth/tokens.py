@@ -11,7 +11,7 @@ from typing import Any
 
 import jwt
 
-from preset.auth.constants import AUTHENTICATED_ROLE, OPAQUE_TOKEN_BYTES
+from preset.constants import AUTHENTICATED_ROLE, OPAQUE_TOKEN_BYTES
 from preset.errors import Unauthorized
 from preset.settings import AuthSettings
 

@@ -14,13 +14,12 @@ from preset.api.context import (
     anon_pool,
     app_pool,
     caller_claims,
-    read_all_as_anon,
-    request_transaction,
 )
 from preset.api.query import QueryModel
 from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT, check_rate_limit
 from preset.auth.tokens import AccessClaims
 from preset.constants import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+from preset.db.session import caller_transaction, read_all_as_anon
 from preset.gigs import discovery, service
 from preset.gigs.schemas import (
     DiscoveredGig,
@@ -102,10 +101,10 @@ async def _discovery_response(
             raise invalid_cursor() from exc
         except discovery.InvalidDiscoveryFilter as exc:
             raise service._filter_error(exc) from exc
-        rows = await read_all_as_anon(anon_pool(request), discovery.DISCOVERY_SQL, params)
+        rows = await read_all_as_anon(anon_pool(request), dict, discovery.DISCOVERY_SQL, params)
         items, next_cursor = discovery.shape_page(rows, query.limit)
     else:
-        async with request_transaction(app_pool(request), claims) as ctx:
+        async with caller_transaction(app_pool(request), claims) as ctx:
             items, next_cursor = await service.discover(ctx, filters)
     # The page is encoded as it is (same bytes as DiscoveryPage; fields checked at import
     # below); response_model keeps the OpenAPI schema.

@@ -9,8 +9,8 @@ from typing import Any
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from preset.api.context import Connection
 from preset.constants import OPEN_APPLICATION_STATUSES
+from preset.db.session import Connection
 
 Row = dict[str, Any]
 
@@ -67,13 +67,6 @@ async def advisory_lock(conn: Connection, namespace: int, key: uuid.UUID) -> Non
     """A transaction-level lock on (namespace, id): released at COMMIT or ROLLBACK."""
     await conn.execute(
         "SELECT pg_advisory_xact_lock(%s, hashtext(%s::text))", (namespace, str(key))
-    )
-
-
-async def get_caller(conn: Connection) -> Row | None:
-    """The caller's platform role and tier (their own `users` row)."""
-    return await _one(
-        conn, "SELECT id, role, subscription_tier FROM users WHERE id = (select auth.uid())"
     )
 
 

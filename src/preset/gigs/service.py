@@ -8,7 +8,6 @@ status and code, and writes a domain event in the same transaction as each chang
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -17,7 +16,7 @@ from psycopg import Connection as SyncConnection
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
-from preset.api.context import RequestContext
+from preset.caller import Caller, first_tier_where, load_caller
 from preset.constants import (
     DEFAULT_CURRENCY,
     GIG_DEFAULT_MAX_APPLICANTS,
@@ -28,14 +27,13 @@ from preset.constants import (
     LOCK_USER_PUBLISH_QUOTA,
     PAGE_SIZE_DEFAULT,
     TIER_LIMITS,
-    TIERS,
 )
+from preset.db.session import RequestContext
 from preset.errors import (
     Conflict,
     Forbidden,
     NotFound,
     SubscriptionLimitExceeded,
-    Unauthorized,
     ValidationFailed,
 )
 from preset.events import record_event, record_event_sync
@@ -63,26 +61,6 @@ NOT_NULL_FIELDS: Final = frozenset(
     }
 )
 MINE_CURSOR: Final = "gigs.mine"
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    user_id: uuid.UUID
-    role: str
-    tier: str
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
-
-
-async def load_caller(ctx: RequestContext) -> Caller:
-    """The logged-in caller's platform role and subscription tier."""
-    user_id = ctx.require_user_id()
-    row = await repo.get_caller(ctx.conn)
-    if row is None:
-        raise Unauthorized("this account no longer exists", code="invalid_token")
-    return Caller(user_id=user_id, role=row["role"], tier=row["subscription_tier"])
 
 
 def _now() -> datetime:
@@ -146,10 +124,6 @@ def _raise_problems(problems: list[dict[str, str]]) -> None:
         raise ValidationFailed(
             "invalid gig: " + ", ".join(fields), code="invalid_gig", details=problems
         )
-
-
-def first_tier_where(predicate: Any) -> str:
-    return next(t for t in TIERS if predicate(TIER_LIMITS[t]))
 
 
 def check_tier_caps(values: dict[str, Any], tier: str) -> None:

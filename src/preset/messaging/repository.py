@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from preset.api.context import Connection
+from preset.db.session import Connection
 
 
 async def find_conversation(

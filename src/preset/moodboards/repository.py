@@ -9,7 +9,7 @@ from typing import Any
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from preset.api.context import Connection
+from preset.db.session import Connection
 
 Row = dict[str, Any]
 

@@ -9,11 +9,12 @@ from typing import Any, Final
 
 from psycopg import errors as pg_errors
 
-from preset.api.context import RequestContext
+from preset.caller import Caller, load_caller
 from preset.constants import MOODBOARD_PALETTE_SIZE, PAGE_SIZE_DEFAULT
+from preset.db.session import RequestContext
 from preset.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from preset.events import record_event
-from preset.gigs.service import Caller, load_caller, load_gig_as
+from preset.gigs.service import load_gig_as
 from preset.moodboards import repository as repo
 from preset.moodboards.schemas import MoodboardCreate, MoodboardPatch
 from preset.pagination import decode_cursor, split_page

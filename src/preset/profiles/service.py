@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Final
 
-from preset.api.context import RequestContext
+from preset.db.session import RequestContext
 from preset.errors import NotFound, ValidationFailed, reject_extra_fields
 from preset.profiles import repository as repo
 from preset.profiles.schemas import (

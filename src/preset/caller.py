@@ -1,0 +1,53 @@
+"""Who is calling: the logged-in caller's platform role and subscription tier, and the tier
+look-ups every domain's rules need (PRODUCT_RULES §1, §2). Shared by every domain's service."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from preset.constants import TIER_LIMITS, TIERS, TierLimits
+from preset.db import kit
+from preset.db.session import RequestContext
+from preset.errors import Unauthorized
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The logged-in caller as the rules see them (their own `users` row)."""
+
+    user_id: uuid.UUID
+    role: str
+    tier: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def limits(self) -> TierLimits:
+        return TIER_LIMITS[self.tier]
+
+
+@dataclass(frozen=True, slots=True)
+class _CallerRow:
+    role: str
+    subscription_tier: str
+
+
+_CALLER_SQL = "SELECT role, subscription_tier FROM users WHERE id = (select auth.uid())"
+
+
+async def load_caller(ctx: RequestContext) -> Caller:
+    """The logged-in caller's platform role and subscription tier (401 if the account is gone)."""
+    user_id = ctx.require_user_id()
+    row = await kit.fetch_one(ctx.conn, _CallerRow, _CALLER_SQL)
+    if row is None:
+        raise Unauthorized("this account no longer exists", code="invalid_token")
+    return Caller(user_id=user_id, role=row.role, tier=row.subscription_tier)
+
+
+def first_tier_where(predicate: Callable[[TierLimits], bool]) -> str:
+    """The lowest tier whose limits satisfy ``predicate`` (for "upgrade to …" answers)."""
+    return next(t for t in TIERS if predicate(TIER_LIMITS[t]))

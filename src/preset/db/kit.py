@@ -1,0 +1,204 @@
+"""The database kit every repository uses: typed reads, insert / update returning, keyset pages.
+
+Rows come back as frozen dataclasses (psycopg's ``class_row``), so strict mypy checks every
+field a service reads. A row type names its own select list: :func:`columns` turns the
+dataclass's fields into ``id, title, location_lat::float8 AS location_lat, …`` (a field may
+carry the SQL expression that produces it, ``field(metadata=sql("…"))``), so the columns a query
+reads and the fields a row has can never drift apart.
+
+Nothing here commits: the caller's transaction (``preset.db.session``) decides.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, LiteralString, TypeVar
+
+from psycopg import AsyncConnection, sql
+from psycopg.rows import class_row, scalar_row
+
+from preset.pagination import encode_cursor
+
+RowT = TypeVar("RowT")
+#: A statement the kit runs: SQL text, or SQL composed with :mod:`psycopg.sql`.
+Query = str | bytes | sql.SQL | sql.Composed
+#: Any async connection: the kit never depends on the connection's own row factory.
+AnyConnection = AsyncConnection[Any]
+
+_SQL_KEY = "preset.sql"
+
+
+def sql_expression(expression: LiteralString) -> dict[str, LiteralString]:
+    """Field metadata: the select-list expression that produces this field (``AS`` is added);
+    ``{t}`` in it stands for the table alias and its dot (``{t}location_lat::float8``)."""
+    return {_SQL_KEY: expression}
+
+
+_COLUMN_LISTS: dict[tuple[type[Any], str | None], str] = {}
+
+
+def _column_list(row_type: type[Any], alias: str | None) -> str:
+    if not dataclasses.is_dataclass(row_type):
+        raise TypeError(f"{row_type.__name__} is not a dataclass row type")
+    parts = []
+    for field in dataclasses.fields(row_type):
+        expression = field.metadata.get(_SQL_KEY)
+        if expression is not None:
+            qualified = expression.replace("{t}", f"{alias}." if alias else "")
+            parts.append(f"{qualified} AS {field.name}")
+        else:
+            parts.append(f"{alias}.{field.name}" if alias else field.name)
+    return ", ".join(parts)
+
+
+def columns(row_type: type[Any], alias: str | None = None) -> str:
+    """The select list that fills ``row_type``: one entry per field, in field order.
+
+    ``alias`` qualifies plain fields (``a.id``) and replaces ``{t}`` in a field's expression.
+    """
+    key = (row_type, alias)
+    cached = _COLUMN_LISTS.get(key)
+    if cached is None:
+        cached = _COLUMN_LISTS[key] = _column_list(row_type, alias)
+    return cached
+
+
+async def fetch_one(
+    conn: AnyConnection, row_type: type[RowT], query: Query, params: Any = None
+) -> RowT | None:
+    """The first row of ``query`` as ``row_type``, or None."""
+    async with conn.cursor(row_factory=class_row(row_type)) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchone()
+
+
+async def fetch_all(
+    conn: AnyConnection, row_type: type[RowT], query: Query, params: Any = None
+) -> list[RowT]:
+    """Every row of ``query`` as ``row_type``."""
+    async with conn.cursor(row_factory=class_row(row_type)) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchall()
+
+
+async def fetch_value(conn: AnyConnection, query: Query, params: Any = None) -> Any:
+    """The first column of the first row (a count, an EXISTS, an id), None without a row."""
+    async with conn.cursor(row_factory=scalar_row) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchone()
+
+
+async def fetch_values(conn: AnyConnection, query: Query, params: Any = None) -> list[Any]:
+    """The first column of every row."""
+    async with conn.cursor(row_factory=scalar_row) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchall()
+
+
+async def execute(conn: AnyConnection, query: Query, params: Any = None) -> int:
+    """Run a statement that returns no rows the caller needs; the number of rows it touched."""
+    async with conn.cursor() as cur:
+        await cur.execute(query, params)
+        return cur.rowcount
+
+
+def _writable(values: Mapping[str, Any], allowed: frozenset[str] | None) -> None:
+    if not values:
+        raise ValueError("nothing to write")
+    if allowed is not None:
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"not writable: {sorted(unknown)}")
+
+
+async def insert_returning(
+    conn: AnyConnection,
+    table: LiteralString,
+    values: Mapping[str, Any],
+    row_type: type[RowT],
+    *,
+    allowed: frozenset[str] | None = None,
+) -> RowT:
+    """``INSERT INTO table (…) VALUES (…) RETURNING <row_type's columns>``.
+
+    Column names are quoted identifiers and values are parameters, so a key can never inject
+    SQL; ``allowed`` (when given) refuses any column outside it.
+    """
+    _writable(values, allowed)
+    query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING {}").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(sql.Identifier(c) for c in values),
+        sql.SQL(", ").join(sql.Placeholder(c) for c in values),
+        sql.SQL(columns(row_type)),
+    )
+    row = await fetch_one(conn, row_type, query, dict(values))
+    if row is None:  # pragma: no cover - INSERT … RETURNING always returns its row
+        raise RuntimeError(f"INSERT INTO {table} returned nothing")
+    return row
+
+
+async def update_returning(
+    conn: AnyConnection,
+    table: LiteralString,
+    values: Mapping[str, Any],
+    row_type: type[RowT],
+    *,
+    where: LiteralString,
+    where_params: Mapping[str, Any],
+    allowed: frozenset[str] | None = None,
+) -> RowT | None:
+    """``UPDATE table SET … WHERE <where> RETURNING <row_type's columns>``; None if no row
+    matched (or row level security hid it). ``where`` uses ``%(name)s`` placeholders filled
+    from ``where_params``; their names must not collide with the columns set."""
+    _writable(values, allowed)
+    clash = set(values) & set(where_params)
+    if clash:
+        raise ValueError(f"where parameters clash with columns: {sorted(clash)}")
+    query = sql.SQL("UPDATE {} SET {} WHERE {} RETURNING {}").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(c), sql.Placeholder(c)) for c in values
+        ),
+        sql.SQL(where),
+        sql.SQL(columns(row_type)),
+    )
+    return await fetch_one(conn, row_type, query, {**values, **where_params})
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[RowT]):
+    """One page of a keyset-paged list and the cursor of the next (None on the last page)."""
+
+    items: list[RowT]
+    next_cursor: str | None
+
+
+def split_page(
+    rows: list[RowT], limit: int, kind: str, sort_key: Callable[[RowT], list[Any]]
+) -> Page[RowT]:
+    """Cut a fetch of ``limit + 1`` rows into a page and the cursor of the page after it.
+
+    Fetching one row more than the page tells whether another page exists without a count.
+    """
+    items = rows[:limit]
+    if len(rows) <= limit or not items:
+        return Page(items, None)
+    return Page(items, encode_cursor(kind, sort_key(items[-1])))
+
+
+async def keyset_page(
+    conn: AnyConnection,
+    row_type: type[RowT],
+    query: Query,
+    params: Mapping[str, Any],
+    *,
+    limit: int,
+    kind: str,
+    sort_key: Callable[[RowT], list[Any]],
+) -> Page[RowT]:
+    """Run a keyset query for ``limit + 1`` rows (``%(limit)s`` in ``query`` is filled here)
+    and return the page with the next page's cursor (:mod:`preset.pagination` encodes it)."""
+    rows = await fetch_all(conn, row_type, query, {**params, "limit": limit + 1})
+    return split_page(rows, limit, kind, sort_key)

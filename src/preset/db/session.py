@@ -1,0 +1,263 @@
+"""How code reaches the database: four named modes, the only places a transaction is opened.
+
+=========================  ==============================================================
+mode                       what it is for
+=========================  ==============================================================
+:func:`caller_transaction`  a request's own transaction as its caller (``anon`` or
+                            ``authenticated`` with the token's claims), exactly as Supabase's
+                            API layer does it; the default for endpoints.
+:func:`read_one_as_user`    one read-only statement as a user, pipelined with BEGIN, the
+                            role/claims/account check and COMMIT (one round trip): hot reads.
+:func:`read_all_as_anon`    one statement on a connection pinned to ``anon`` for its whole
+                            life (:func:`pin_to_anon`), autocommitted: anonymous hot reads.
+:func:`service_transaction` the platform's own work as ``service_role`` (sign-up, tokens, the
+                            worker, the CLI); the claims name the user it acts for, if any.
+=========================  ==============================================================
+
+In every mode the role and claims are set transaction-locally (or, for the pinned pool, for a
+connection nothing else ever borrows), so nothing of one caller survives into the next. A mode
+holds one pooled connection at a time; code that needs the platform's rights part-way through a
+caller's transaction switches that same transaction with :func:`act_as_service` instead of
+borrowing a second connection. Services and repositories never commit; the mode does, at the
+end, or rolls back on any exception.
+
+The API picks a mode per endpoint through dependencies (``preset.api.context``); the worker and
+the CLI call :func:`service_transaction` directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+import psycopg
+from psycopg import AsyncConnection
+from psycopg.rows import class_row, tuple_row
+from psycopg_pool import AsyncConnectionPool
+
+from preset.auth.tokens import AccessClaims
+from preset.constants import ANON_ROLE, AUTHENTICATED_ROLE, SERVICE_ROLE
+from preset.db import kit
+from preset.db.kit import Query
+from preset.errors import Unauthorized
+
+RowT = TypeVar("RowT")
+
+#: A connection of the project's pools (rows are typed per query by :mod:`preset.db.kit`).
+Connection = AsyncConnection[Any]
+Pool = AsyncConnectionPool[Connection]
+
+# One statement, one round trip: role and claims, and (for users) the account's state, so a
+# suspended or banned user's unexpired token stops working at once. Target-list expressions are
+# evaluated left to right, so current_account_state() already sees the claims.
+_BEGIN_AUTHENTICATED = (
+    "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true), "
+    "public.current_account_state()"
+)
+_BEGIN_OTHER = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
+_PIN_ANON = "SELECT set_config('role', %s, false), set_config('request.jwt.claims', %s, false)"
+
+_ANON_CLAIMS = orjson.dumps({"role": ANON_ROLE}).decode()
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """The caller and their transaction, as handed to endpoints and services."""
+
+    conn: Connection
+    role: str
+    claims: AccessClaims | None
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        return self.claims.sub if self.claims else None
+
+    def require_user_id(self) -> uuid.UUID:
+        if self.claims is None:
+            raise Unauthorized()
+        return self.claims.sub
+
+
+def _service_claims(acting_user: uuid.UUID | None) -> str:
+    claims: dict[str, Any] = {"role": SERVICE_ROLE}
+    if acting_user is not None:
+        claims["sub"] = str(acting_user)
+    return orjson.dumps(claims).decode()
+
+
+def _check_account_state(row: tuple[Any, ...] | None) -> None:
+    state = row[2] if row else "missing"
+    if state != "active":
+        # Suspended, banned or deleted: the token is valid cryptographically but no longer
+        # admits its holder.
+        code = {"suspended": "account_suspended", "banned": "account_banned"}.get(
+            state, "invalid_token"
+        )
+        raise Unauthorized("this account cannot act at the moment", code=code)
+
+
+async def _rollback_quietly(conn: Connection) -> None:
+    # A broken connection cannot roll back; the pool discards it either way.
+    with contextlib.suppress(psycopg.Error):
+        await conn.execute("ROLLBACK")
+
+
+@asynccontextmanager
+async def _transaction_as(
+    pool: Pool, role: str, claims_json: str, *, check_account: bool
+) -> AsyncIterator[Connection]:
+    """BEGIN and the role/claims statement go out together (pipeline: one round trip); the
+    block's queries follow; COMMIT at the end, ROLLBACK on any exception."""
+    async with pool.connection() as conn:
+        try:
+            async with conn.pipeline():
+                await conn.execute("BEGIN")
+                cur = conn.cursor(row_factory=tuple_row)
+                await cur.execute(
+                    _BEGIN_AUTHENTICATED if check_account else _BEGIN_OTHER, (role, claims_json)
+                )
+            if check_account:
+                _check_account_state(await cur.fetchone())
+            yield conn
+        except BaseException:
+            await _rollback_quietly(conn)
+            raise
+        else:
+            await conn.execute("COMMIT")
+
+
+@asynccontextmanager
+async def caller_transaction(
+    pool: Pool, claims: AccessClaims | None
+) -> AsyncIterator[RequestContext]:
+    """Mode 1: one transaction as the caller; commit at the end, roll back on any exception."""
+    if claims is None:
+        async with _transaction_as(pool, ANON_ROLE, _ANON_CLAIMS, check_account=False) as conn:
+            yield RequestContext(conn=conn, role=ANON_ROLE, claims=None)
+        return
+    claims_json = orjson.dumps(claims.raw).decode()
+    async with _transaction_as(pool, AUTHENTICATED_ROLE, claims_json, check_account=True) as conn:
+        yield RequestContext(conn=conn, role=AUTHENTICATED_ROLE, claims=claims)
+
+
+async def read_one_as_user(
+    pool: Pool, claims: AccessClaims, row_type: type[RowT], query: Query, params: Any = None
+) -> RowT | None:
+    """Mode 2: one read-only query as the user, in one round trip: BEGIN, role/claims/account
+    state, the query and COMMIT are pipelined together.
+
+    Same outcome as running ``query`` in :func:`caller_transaction` (a suspended, banned or
+    missing account still gets its 401, decided before the row is used): the query only reads,
+    so committing it before the state is inspected changes nothing.
+    """
+    claims_json = orjson.dumps(claims.raw).decode()
+    async with pool.connection() as conn:
+        try:
+            async with conn.pipeline():
+                await conn.execute("BEGIN")
+                state = conn.cursor(row_factory=tuple_row)
+                await state.execute(_BEGIN_AUTHENTICATED, (AUTHENTICATED_ROLE, claims_json))
+                cur = conn.cursor(row_factory=class_row(row_type))
+                await cur.execute(query, params)
+                await conn.execute("COMMIT")
+        except BaseException:
+            await _rollback_quietly(conn)
+            raise
+        _check_account_state(await state.fetchone())
+        return await cur.fetchone()
+
+
+async def pin_to_anon(conn: Connection) -> None:
+    """Configure a new connection of the anonymous read pool: role ``anon`` and anonymous claims
+    for the whole session (psycopg_pool's ``configure`` hook, run once per connection).
+
+    Session-level rather than per transaction: the pool lends these connections only to
+    :func:`read_all_as_anon`, so no request of any other caller ever runs on one.
+    """
+    await conn.execute(_PIN_ANON, (ANON_ROLE, _ANON_CLAIMS))
+
+
+async def read_all_as_anon(
+    anon_pool: Pool, row_type: type[RowT], query: Query, params: Any = None
+) -> list[RowT]:
+    """Mode 3: one read-only statement as ``anon`` on the anonymous read pool: the connection
+    is already in role ``anon`` with anonymous claims, so the read is the statement alone,
+    autocommitted, with no BEGIN, role/claims statement or COMMIT around it.
+
+    Same rows and row level security as the query in :func:`caller_transaction` without claims
+    (``tests/api/test_request_path.py`` holds the two to the same identity).
+    """
+    async with anon_pool.connection() as conn, conn.cursor(row_factory=class_row(row_type)) as cur:
+        await cur.execute(query, params)
+        return await cur.fetchall()
+
+
+@asynccontextmanager
+async def service_transaction(
+    pool: Pool, acting_user: uuid.UUID | None = None
+) -> AsyncIterator[Connection]:
+    """Mode 4: a ``service_role`` transaction for the platform's own work.
+
+    The claims name the user on whose behalf the platform acts (if any), so the audit trail
+    records who triggered the change; the role is always service_role, never a token's.
+    """
+    async with _transaction_as(
+        pool, SERVICE_ROLE, _service_claims(acting_user), check_account=False
+    ) as conn:
+        yield conn
+
+
+async def act_as_service(ctx: RequestContext) -> None:
+    """Switch the caller's own transaction to ``service_role`` until it ends (claims name the
+    caller, for the audit trail): for a step only the platform may take on a user's behalf
+    (their e-mail address), without borrowing a second connection. Everything the transaction
+    did as the caller stays; what follows is not limited by row level security, so the service
+    must have checked the caller's right to it first."""
+    await ctx.conn.execute(_BEGIN_OTHER, (SERVICE_ROLE, _service_claims(ctx.require_user_id())))
+    ctx.role = SERVICE_ROLE
+
+
+class ServiceTransactions:
+    """Mode 4 bound to a pool, for services that open several platform transactions in turn."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+
+    def transaction(
+        self, acting_user: uuid.UUID | None = None
+    ) -> contextlib.AbstractAsyncContextManager[Connection]:
+        return service_transaction(self._pool, acting_user)
+
+
+@dataclass(frozen=True, slots=True)
+class SingleUserRead:
+    """Mode 2 bound to a request's pool and caller: one pipelined read as the logged-in user."""
+
+    pool: Pool
+    claims: AccessClaims
+
+    async def one(self, row_type: type[RowT], query: Query, params: Any = None) -> RowT | None:
+        return await read_one_as_user(self.pool, self.claims, row_type, query, params)
+
+
+@dataclass(frozen=True, slots=True)
+class CallerReadAccess:
+    """Reads as the caller, without writes: ``anonymous`` callers read on the pinned ``anon``
+    pool (each read one autocommitted statement), users in their own transaction (``ctx``)."""
+
+    anon_pool: Pool
+    ctx: RequestContext | None
+
+    @property
+    def anonymous(self) -> bool:
+        return self.ctx is None
+
+    async def all(self, row_type: type[RowT], query: Query, params: Any = None) -> list[RowT]:
+        if self.ctx is None:
+            return await read_all_as_anon(self.anon_pool, row_type, query, params)
+        return await kit.fetch_all(self.ctx.conn, row_type, query, params)
