@@ -28,6 +28,8 @@ from typing import Any
 from preset.api.app import create_app
 from preset.db.session import read_all_as_anon
 from preset.gigs import discovery
+from preset.gigs.repository import DiscoveredGig
+from preset.gigs.schemas import DiscoveryQuery
 
 
 async def _run(runs: int, lat: float, lng: float, radius_km: float) -> dict[str, float]:
@@ -64,7 +66,7 @@ async def _run(runs: int, lat: float, lng: float, radius_km: float) -> dict[str,
             raise RuntimeError(f"GET /api/gigs answered {status.get('code')}")
 
     params = discovery.discovery_params(
-        discovery.DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_km, limit=20),
+        DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_km, limit=20),
         discovery.ViewerPreferences(),
     )
 
@@ -72,9 +74,8 @@ async def _run(runs: int, lat: float, lng: float, radius_km: float) -> dict[str,
         pool = app.state.anon_pool
 
         async def endpoint_work_only() -> None:
-            rows = await read_all_as_anon(pool, dict, discovery.DISCOVERY_SQL, params)
-            items, cursor = discovery.shape_page(rows, 20)
-            discovery.encode_discovery_page(items, cursor)
+            rows = await read_all_as_anon(pool, DiscoveredGig, discovery.DISCOVERY_SQL, params)
+            discovery.encode_page(discovery.shape_page(rows, 20))
 
         calls: Sequence[tuple[str, Callable[[], Awaitable[None]]]] = (
             ("app", through_the_app),

@@ -37,7 +37,10 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from preset.gigs.discovery import DiscoveryFilters, ViewerPreferences, discover_gigs_sync
+from preset.db import kit
+from preset.gigs.discovery import DISCOVERY_SQL, ViewerPreferences, discovery_params, shape_page
+from preset.gigs.repository import DiscoveredGig
+from preset.gigs.schemas import DiscoveryQuery
 
 PAGE = 20
 
@@ -158,12 +161,14 @@ def discovery_call(
     conn: psycopg.Connection[Any], radius_km: float
 ) -> Callable[[float, float], int]:
     prefs = ViewerPreferences()
+    rows = kit.row_factory(DiscoveredGig)
 
     def call(lat: float, lng: float) -> int:
-        items, _ = discover_gigs_sync(
-            conn, DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_km, limit=PAGE), prefs
-        )
-        return len(items)
+        # The API's statement, parameters, row type and page shaping, on a plain connection.
+        query = DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_km, limit=PAGE)
+        with conn.cursor(row_factory=rows) as cur:
+            found = cur.execute(DISCOVERY_SQL, discovery_params(query, prefs)).fetchall()
+        return len(shape_page(found, PAGE).items)
 
     return call
 

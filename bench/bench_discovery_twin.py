@@ -14,7 +14,7 @@ are ``ST_DWithin``/``ST_Distance`` on a sphere in place of the earth cube tests 
 
 For each scenario of ``bench.bench_discovery`` (same centres) it times, as role ``anon``:
   * ``full``: ``preset.gigs.discovery.DISCOVERY_SQL`` with its parameters from
-    ``discovery_params`` and its rows shaped by ``shape_page``, exactly what ``discover_gigs_sync``
+    ``discovery_params`` and its rows shaped by ``shape_page``, exactly what the API's read
     does, once as written and once with the function name swapped for the twin's;
   * ``fn``: the function alone (ids and distances of the page);
 and compares the pages the two functions return for every centre.
@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 from rich.console import Console
 from rich.table import Table
 
@@ -43,13 +42,10 @@ from bench.bench_discovery import (
     timed,
     timed_interleaved,
 )
-from preset.gigs.discovery import (
-    DISCOVERY_SQL,
-    DiscoveryFilters,
-    ViewerPreferences,
-    discovery_params,
-    shape_page,
-)
+from preset.db import kit
+from preset.gigs.discovery import DISCOVERY_SQL, ViewerPreferences, discovery_params, shape_page
+from preset.gigs.repository import DiscoveredGig
+from preset.gigs.schemas import DiscoveryQuery
 
 TWIN_SQL = Path(__file__).with_name("postgis_twin.sql")
 ORIGINAL = "public.discover_gig_page("
@@ -93,17 +89,17 @@ def statement_for(function: str) -> str:
 def full_call(
     conn: psycopg.Connection[Any], statement: str, radius_km: float
 ) -> Callable[[float, float], int]:
-    """discover_gigs_sync with the statement swapped: same parameters, same shaping."""
+    """The API's discovery read with the statement swapped: same parameters, same shaping."""
     prefs = ViewerPreferences()
+    rows_of = kit.row_factory(DiscoveredGig)
 
     def call(lat: float, lng: float) -> int:
-        filters = DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_km, limit=PAGE)
-        params = discovery_params(filters, prefs)
-        with conn.cursor(row_factory=dict_row) as cur:
+        query = DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_km, limit=PAGE)
+        params = discovery_params(query, prefs)
+        with conn.cursor(row_factory=rows_of) as cur:
             cur.execute(statement, params)
             rows = cur.fetchall()
-        items, _ = shape_page(rows, filters.limit)
-        return len(items)
+        return len(shape_page(rows, query.limit).items)
 
     return call
 
@@ -112,7 +108,7 @@ def page_of(
     conn: psycopg.Connection[Any], function: str, lat: float, lng: float, radius_km: float
 ) -> list[tuple[Any, float]]:
     params = discovery_params(
-        DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_km, limit=PAGE), ViewerPreferences()
+        DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_km, limit=PAGE), ViewerPreferences()
     )
     statement = FUNCTION_ONLY_SQL.format(function=function)
     return [(row[0], row[1]) for row in conn.execute(statement, params).fetchall()]

@@ -64,6 +64,10 @@ def decode_cursor(kind: str, cursor: str, types: tuple[type, ...]) -> list[Any]:
                 out.append(uuid.UUID(value))
             elif kind_type is Decimal:
                 out.append(Decimal(value))
+            elif kind_type is int:
+                if not isinstance(value, int) or isinstance(value, bool):
+                    raise invalid_cursor()
+                out.append(value)
             else:
                 raise invalid_cursor()
         return out

@@ -20,7 +20,6 @@ from typing import Any, Final
 import psycopg
 from psycopg.rows import dict_row
 
-from preset.gigs.service import close_expired_gigs_sync
 from preset.gigs.tasks import notify_gig_cancelled
 
 Handler = Callable[[psycopg.Connection[Any], dict[str, Any]], object]
@@ -103,11 +102,31 @@ def process_pending_events(
     return result
 
 
+def _close_expired_gigs(conn: psycopg.Connection[Any]) -> list[Any]:
+    # Interim: the async worker replaces this with gigs.service.close_expired_gigs.
+    from preset.events import record_event_sync
+
+    closed = conn.execute(
+        "UPDATE gigs SET status = 'closed', closed_at = now() WHERE status = 'published' "
+        "AND application_deadline IS NOT NULL AND application_deadline <= now() RETURNING id"
+    ).fetchall()
+    for (gig_id,) in closed:
+        record_event_sync(
+            conn,
+            "gig.closed",
+            "gig",
+            gig_id,
+            None,
+            {"from": "published", "to": "closed", "reason": "deadline_passed"},
+        )
+    return closed
+
+
 def run_scheduled_jobs(conn: psycopg.Connection[Any]) -> dict[str, int]:
     """The periodic jobs: close gigs whose application deadline has passed (§3)."""
     with conn.transaction():
         _as_service(conn)
-        closed = close_expired_gigs_sync(conn)
+        closed = _close_expired_gigs(conn)
     return {"gigs_closed": len(closed)}
 
 

@@ -21,17 +21,16 @@ from typing import Any
 import psycopg
 import pytest
 from bench.datagen import earth_point
+from pydantic import ValidationError
 
-from preset.gigs.discovery import (
-    DiscoveryFilters,
-    InvalidCursor,
-    InvalidDiscoveryFilter,
-    ViewerPreferences,
-    decode_cursor,
-    discover_gigs,
-    discover_gigs_sync,
-    gigs_in_bbox,
-)
+from preset.db import kit
+from preset.db.session import CallerReadAccess, RequestContext
+from preset.errors import ValidationFailed
+from preset.gigs import discovery
+from preset.gigs.discovery import DISCOVERY_SQL, ViewerPreferences, discovery_params, shape_page
+from preset.gigs.repository import DiscoveredGig, MapPin
+from preset.gigs.schemas import DiscoveryQuery
+from preset.pagination import encode_cursor
 from tests.support.database import Database
 
 EARTH_RADIUS_M = 6378168.0  # earthdistance's earth()
@@ -123,10 +122,20 @@ def insert_gigs(db: Database, rows: list[dict[str, Any]]) -> None:
         conn.commit()
 
 
+def discover_gigs_sync(
+    conn: psycopg.Connection[Any], query: DiscoveryQuery, prefs: ViewerPreferences
+) -> tuple[list[DiscoveredGig], str | None]:
+    """The API's statement and page shaping, on a test's connection as a given role."""
+    with conn.cursor(row_factory=kit.row_factory(DiscoveredGig)) as cur:
+        rows = cur.execute(DISCOVERY_SQL, discovery_params(query, prefs)).fetchall()
+    page = shape_page(rows, query.limit)
+    return page.items, page.next_cursor
+
+
 def all_pages(
-    conn: psycopg.Connection[Any], filters: DiscoveryFilters, prefs: ViewerPreferences = SAFE
-) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
+    conn: psycopg.Connection[Any], filters: DiscoveryQuery, prefs: ViewerPreferences = SAFE
+) -> list[DiscoveredGig]:
+    items: list[DiscoveredGig] = []
     cursor: str | None = None
     for _ in range(1000):
         page, cursor = discover_gigs_sync(conn, _with_cursor(filters, cursor), prefs)
@@ -136,10 +145,8 @@ def all_pages(
     raise AssertionError("pagination did not end")
 
 
-def _with_cursor(filters: DiscoveryFilters, cursor: str | None) -> DiscoveryFilters:
-    from dataclasses import replace
-
-    return replace(filters, cursor=cursor)
+def _with_cursor(filters: DiscoveryQuery, cursor: str | None) -> DiscoveryQuery:
+    return filters.model_copy(update={"cursor": cursor})
 
 
 @pytest.fixture()
@@ -153,8 +160,8 @@ def anon(db: Database) -> Iterator[psycopg.Connection[Any]]:
         yield conn
 
 
-def ids(items: list[dict[str, Any]]) -> list[uuid.UUID]:
-    return [item["id"] for item in items]
+def ids(items: list[DiscoveredGig] | list[MapPin]) -> list[uuid.UUID]:
+    return [item.id for item in items]
 
 
 # ===================================================================== distance
@@ -203,11 +210,11 @@ def test_radius_search_matches_haversine_on_random_points(
     assert 0 < len(inside) < len(rows)
 
     with db.as_role("anon") as conn:
-        found = all_pages(conn, DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_km, limit=17))
-    assert {item["id"] for item in found} == inside
+        found = all_pages(conn, DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_km, limit=17))
+    assert {item.id for item in found} == inside
     assert len(found) == len(inside)
     for item in found:
-        assert item["distance_m"] == pytest.approx(expected[item["id"]], abs=1e-4)
+        assert item.distance_m == pytest.approx(expected[item.id], abs=1e-4)
 
 
 @pytest.mark.parametrize(("lat", "lng"), CENTRES[:4])
@@ -262,7 +269,7 @@ def test_radius_boundary_is_inclusive(db: Database, owner: uuid.UUID) -> None:
     def found(radius_m: float) -> bool:
         with db.as_role("anon") as conn:
             page, _ = discover_gigs_sync(
-                conn, DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_m / 1000), SAFE
+                conn, DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_m / 1000), SAFE
             )
         return gig["id"] in ids(page)
 
@@ -362,9 +369,9 @@ def test_band_search_finds_the_whole_circle_and_nothing_outside(
     found: set[uuid.UUID] = set()
     with db.as_role("anon") as conn:
         found = {
-            item["id"]
+            item.id
             for item in all_pages(
-                conn, DiscoveryFilters(lat=lat, lng=lng, radius_km=radius_m / 1000, limit=100)
+                conn, DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_m / 1000, limit=100)
             )
         }
     assert found == {row["id"] for row in inside}
@@ -454,15 +461,15 @@ def test_items_carry_distance_and_owner_profile(db: Database) -> None:
     gig = gig_values(owner, location_lat=51.51, location_lng=-0.12)
     insert_gigs(db, [gig])
     with db.as_role("anon") as conn:
-        near, _ = discover_gigs_sync(conn, DiscoveryFilters(lat=51.5, lng=-0.12, radius_km=5), SAFE)
-        anywhere, _ = discover_gigs_sync(conn, DiscoveryFilters(), SAFE)
+        near, _ = discover_gigs_sync(conn, DiscoveryQuery(lat=51.5, lng=-0.12, radius_km=5), SAFE)
+        anywhere, _ = discover_gigs_sync(conn, DiscoveryQuery(), SAFE)
     (item,) = near
-    assert item["id"] == gig["id"]
-    assert item["distance_m"] == pytest.approx(haversine_m(51.5, -0.12, 51.51, -0.12), abs=1e-4)
-    assert item["display_name"] == "Ada Lens"
-    assert item["avatar_url"] == f"https://cdn.example.test/{owner}.jpg"
-    assert str(item["rating"]) == "4.75"
-    assert anywhere[0]["distance_m"] is None
+    assert item.id == gig["id"]
+    assert item.distance_m == pytest.approx(haversine_m(51.5, -0.12, 51.51, -0.12), abs=1e-4)
+    assert item.owner.display_name == "Ada Lens"
+    assert item.owner.avatar_url == f"https://cdn.example.test/{owner}.jpg"
+    assert str(item.owner.rating) == "4.75"
+    assert anywhere[0].distance_m is None
 
 
 # ===================================================================== filters
@@ -478,7 +485,7 @@ def test_only_published_current_gigs_are_discovered(db: Database, owner: uuid.UU
     ]
     insert_gigs(db, [visible, deadline_ahead, *hidden])
     with db.as_role("anon") as conn:
-        found = set(ids(all_pages(conn, DiscoveryFilters())))
+        found = set(ids(all_pages(conn, DiscoveryQuery())))
     assert found == {visible["id"], deadline_ahead["id"]}
 
 
@@ -509,7 +516,7 @@ def test_filters_comp_type_roles_dates_and_text(db: Database, owner: uuid.UUID) 
 
     def search(**kwargs: Any) -> set[uuid.UUID]:
         with db.as_role("anon") as conn:
-            return set(ids(all_pages(conn, DiscoveryFilters(**kwargs))))
+            return set(ids(all_pages(conn, DiscoveryQuery(**kwargs))))
 
     assert search(comp_type="paid") == {paid["id"]}
     assert search(comp_type="tfp") == {tfp_model["id"]}
@@ -529,25 +536,31 @@ def test_filters_comp_type_roles_dates_and_text(db: Database, owner: uuid.UUID) 
 
 
 def test_invalid_filters_are_refused() -> None:
-    bad = [
-        DiscoveryFilters(lat=10.0),
-        DiscoveryFilters(lat=91.0, lng=0.0),
-        DiscoveryFilters(lat=0.0, lng=181.0),
-        DiscoveryFilters(radius_km=5),
-        DiscoveryFilters(lat=0.0, lng=0.0, radius_km=0.5),
-        DiscoveryFilters(lat=0.0, lng=0.0, radius_km=100.01),
-        DiscoveryFilters(comp_type="free"),
-        DiscoveryFilters(limit=0),
-        DiscoveryFilters(limit=101),
-        DiscoveryFilters(starts_after=datetime(2030, 1, 1)),  # no time zone
+    # Each field's own range is the query model's (422 from validation, before any SQL) ...
+    field_level: list[dict[str, Any]] = [
+        {"lat": 91.0, "lng": 0.0},
+        {"lat": 0.0, "lng": 181.0},
+        {"lat": 0.0, "lng": 0.0, "radius_km": 0.5},
+        {"lat": 0.0, "lng": 0.0, "radius_km": 100.01},
+        {"comp_type": "free"},
+        {"limit": 0},
+        {"limit": 101},
+        {"starts_after": datetime(2030, 1, 1)},  # no time zone
     ]
-    from preset.gigs.discovery import discovery_params
-
-    for filters in bad:
-        with pytest.raises(InvalidDiscoveryFilter):
-            discovery_params(filters, SAFE)
+    for values in field_level:
+        with pytest.raises(ValidationError):
+            DiscoveryQuery.model_validate(values)
+    # ... what needs two fields is discovery_params', naming the field.
+    for query, field in [
+        (DiscoveryQuery(lat=10.0), "lat"),
+        (DiscoveryQuery(lng=10.0), "lat"),
+        (DiscoveryQuery(radius_km=5), "radius_km"),
+    ]:
+        with pytest.raises(ValidationFailed) as refused:
+            discovery_params(query, SAFE)
+        assert refused.value.details[0]["field"] == field
     assert (
-        discovery_params(DiscoveryFilters(lat=0.0, lng=0.0, radius_km=100), SAFE)["radius_m"]
+        discovery_params(DiscoveryQuery(lat=0.0, lng=0.0, radius_km=100), SAFE)["radius_m"]
         == 100_000
     )
 
@@ -575,7 +588,7 @@ def test_order_is_boost_then_newest(db: Database, owner: uuid.UUID) -> None:
     ]
     insert_gigs(db, rows)
     with db.as_role("anon") as conn:
-        found = all_pages(conn, DiscoveryFilters(limit=6))
+        found = all_pages(conn, DiscoveryQuery(limit=6))
     expected = sorted(
         rows, key=lambda r: (r["boost_level"], r["created_at"], r["id"]), reverse=True
     )
@@ -600,7 +613,7 @@ def test_cursor_pages_return_every_gig_once_while_gigs_are_added(
     cursor: str | None = None
     for page_number in range(100):
         with db.as_role("anon") as conn:
-            page, cursor = discover_gigs_sync(conn, DiscoveryFilters(limit=7, cursor=cursor), SAFE)
+            page, cursor = discover_gigs_sync(conn, DiscoveryQuery(limit=7, cursor=cursor), SAFE)
         seen.extend(ids(page))
         if cursor is None:
             break
@@ -621,7 +634,7 @@ def test_garbage_cursors_raise_invalid_cursor(db: Database) -> None:
     def b64(payload: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
 
-    good = {"v": 1, "b": 0, "c": NOW.isoformat(), "i": str(uuid.uuid4())}
+    good = [0, NOW.isoformat(), str(uuid.uuid4())]
     garbage = [
         "",
         "not base64 !!",
@@ -629,20 +642,21 @@ def test_garbage_cursors_raise_invalid_cursor(db: Database) -> None:
         base64.urlsafe_b64encode(b"\xff\xfe").decode(),
         b64("a string"),
         b64([1, 2]),
-        b64({**good, "v": 2}),
-        b64({**good, "b": 7}),
-        b64({**good, "b": "0"}),
-        b64({**good, "c": "yesterday"}),
-        b64({**good, "c": "2030-01-01T00:00:00"}),
-        b64({**good, "i": "nope"}),
-        b64({k: v for k, v in good.items() if k != "i"}),
+        b64({"k": "gigs.mine", "v": good}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": [7, *good[1:]]}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": ["0", *good[1:]]}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": [True, *good[1:]]}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": [0, "yesterday", good[2]]}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": [0, "2030-01-01T00:00:00", good[2]]}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": [0, good[1], "nope"]}),
+        b64({"k": discovery.DISCOVERY_CURSOR, "v": good[:2]}),
     ]
     for cursor in garbage:
-        with pytest.raises(InvalidCursor):
-            decode_cursor(cursor)
-    assert decode_cursor(b64(good)).boost_level == 0
-    with db.as_role("anon") as conn, pytest.raises(InvalidCursor):
-        discover_gigs_sync(conn, DiscoveryFilters(cursor="bm9wZQ"), SAFE)
+        with pytest.raises(ValidationFailed) as refused:
+            discovery_params(DiscoveryQuery(cursor=cursor), SAFE)
+        assert refused.value.code == "invalid_cursor", cursor
+    made = encode_cursor(discovery.DISCOVERY_CURSOR, [0, NOW, uuid.uuid4()])
+    assert discovery_params(DiscoveryQuery(cursor=made), SAFE)["after_boost"] == 0
 
 
 # ===================================================================== content preferences
@@ -651,13 +665,13 @@ def test_nsfw_and_blocked_categories_follow_preferences(db: Database, owner: uui
     nsfw = gig_values(owner, is_nsfw=True)
     boudoir = gig_values(owner, content_categories=["boudoir", "beauty"])
     insert_gigs(db, [plain, nsfw, boudoir])
-    near = DiscoveryFilters(lat=51.5, lng=-0.12, radius_km=10)
+    near = DiscoveryQuery(lat=51.5, lng=-0.12, radius_km=10)
 
-    def search(prefs: ViewerPreferences, filters: DiscoveryFilters) -> set[uuid.UUID]:
+    def search(prefs: ViewerPreferences, filters: DiscoveryQuery) -> set[uuid.UUID]:
         with db.as_role("anon") as conn:
             return set(ids(all_pages(conn, filters, prefs)))
 
-    for filters in (DiscoveryFilters(), near):
+    for filters in (DiscoveryQuery(), near):
         assert search(SAFE, filters) == {plain["id"], boudoir["id"]}, "NSFW hidden by default"
         assert search(ViewerPreferences(allow_nsfw_content=True), filters) == {
             plain["id"],
@@ -688,7 +702,7 @@ def test_discovery_runs_under_row_level_security(db: Database, owner: uuid.UUID)
     draft = gig_values(owner, status="draft")
     insert_gigs(db, [published, draft])
     with db.as_role("anon") as conn:
-        assert set(ids(all_pages(conn, DiscoveryFilters()))) == {published["id"]}
+        assert set(ids(all_pages(conn, DiscoveryQuery()))) == {published["id"]}
         visible = conn.execute("SELECT id FROM gigs").fetchall()
         assert [row["id"] for row in visible] == [published["id"]]
     # The owner sees the draft through "Owners can view own gigs", but discovery never lists it.
@@ -697,26 +711,27 @@ def test_discovery_runs_under_row_level_security(db: Database, owner: uuid.UUID)
             published["id"],
             draft["id"],
         }
-        assert set(ids(all_pages(conn, DiscoveryFilters()))) == {published["id"]}
+        assert set(ids(all_pages(conn, DiscoveryQuery()))) == {published["id"]}
 
 
 def test_async_interface_as_the_caller(db: Database, owner: uuid.UUID) -> None:
     gig = gig_values(owner, location_lat=40.0, location_lng=-74.0)
     insert_gigs(db, [gig, gig_values(owner, location_lat=41.0, location_lng=-74.0)])
 
-    async def run() -> tuple[list[dict[str, Any]], str | None]:
+    async def run() -> kit.Page[DiscoveredGig]:
         async with await psycopg.AsyncConnection.connect(
             db.url, options="-c search_path=public,extensions"
         ) as conn:
             async with conn.transaction():
                 await conn.execute("SELECT set_config('role', 'anon', true)")
-                return await discover_gigs(
-                    conn, DiscoveryFilters(lat=40.0, lng=-74.0, radius_km=50, limit=1), SAFE
+                reads = CallerReadAccess(None, RequestContext(conn, "anon", None))  # type: ignore[arg-type]
+                return await discovery.discover(
+                    reads, DiscoveryQuery(lat=40.0, lng=-74.0, radius_km=50, limit=1)
                 )
 
-    page, cursor = asyncio.run(run())
-    assert ids(page) == [gig["id"]]
-    assert cursor is None
+    page = asyncio.run(run())
+    assert ids(page.items) == [gig["id"]]
+    assert page.next_cursor is None
 
 
 # ===================================================================== map pins
@@ -728,14 +743,13 @@ async def _pins_async(
     max_lng: float,
     prefs: ViewerPreferences,
     limit: int = 500,
-) -> list[dict[str, Any]]:
+) -> list[MapPin]:
     async with await psycopg.AsyncConnection.connect(
         db.url, options="-c search_path=public,extensions"
     ) as conn:
         async with conn.transaction():
             await conn.execute("SELECT set_config('role', 'anon', true)")
-            return await gigs_in_bbox(
-                conn,
+            params = discovery.map_pin_params(
                 min_lat=min_lat,
                 min_lng=min_lng,
                 max_lat=max_lat,
@@ -743,6 +757,7 @@ async def _pins_async(
                 prefs=prefs,
                 limit=limit,
             )
+            return await kit.fetch_all(conn, MapPin, discovery.MAP_PINS_SQL, params)
 
 
 def test_map_pins_in_a_box_and_across_the_antimeridian(db: Database, owner: uuid.UUID) -> None:
@@ -755,13 +770,20 @@ def test_map_pins_in_a_box_and_across_the_antimeridian(db: Database, owner: uuid
 
     across = asyncio.run(_pins_async(db, -20, 178, -15, -178, SAFE))
     assert set(ids(across)) == {fiji_east["id"], fiji_west["id"]}
-    assert set(across[0]) == {"id", "title", "lat", "lng", "comp_type", "boost_level"}
+    assert list(across[0].__dataclass_fields__) == [
+        "id",
+        "title",
+        "lat",
+        "lng",
+        "comp_type",
+        "boost_level",
+    ]
     around_london = asyncio.run(_pins_async(db, 51, -1, 52, 1, SAFE))
     assert ids(around_london) == [greenwich["id"]]
-    assert around_london[0]["lat"] == pytest.approx(51.48)
+    assert around_london[0].lat == pytest.approx(51.48)
     # An ordinary box spans the long way round, never across the antimeridian.
     assert ids(asyncio.run(_pins_async(db, -20, -178, -15, 178, SAFE))) == [outside["id"]]
-    with pytest.raises(InvalidDiscoveryFilter):
+    with pytest.raises(ValidationFailed):
         asyncio.run(_pins_async(db, 10, 0, 5, 1, SAFE))
 
 
@@ -779,7 +801,7 @@ def test_map_pins_are_capped_at_500_best_first(db: Database, owner: uuid.UUID) -
     insert_gigs(db, rows)
     pins = asyncio.run(_pins_async(db, 48, 2, 49, 3, SAFE))
     assert len(pins) == 500
-    assert {pin["id"] for pin in pins[:5]} == {row["id"] for row in rows[:5]}
+    assert {pin.id for pin in pins[:5]} == {row["id"] for row in rows[:5]}
     assert len(asyncio.run(_pins_async(db, 48, 2, 49, 3, SAFE, limit=10))) == 10
-    with pytest.raises(InvalidDiscoveryFilter):
+    with pytest.raises(ValidationFailed):
         asyncio.run(_pins_async(db, 48, 2, 49, 3, SAFE, limit=501))

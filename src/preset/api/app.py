@@ -15,12 +15,12 @@ from preset.api.errors import install_error_handlers
 from preset.api.health import router as health_router
 from preset.api.logging import configure_logging
 from preset.api.middleware import RequestContextMiddleware
+from preset.api.openapi import install_openapi
 from preset.api.ratelimit import RateLimiter
 from preset.applications.endpoints import router as applications_router
 from preset.db.migrations import head_revision
 from preset.db.session import Connection, pin_to_anon
 from preset.db.urls import app_url
-from preset.gigs.endpoints import discover_gigs_fast
 from preset.gigs.endpoints import router as gigs_router
 from preset.mail import Mailer, build_mailer
 from preset.moodboards.endpoints import router as moodboards_router
@@ -115,9 +115,6 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
     app.state.head_revision = head_revision()
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
-    # The hottest read first, as a plain route: matched before the routers are searched and
-    # served without FastAPI's per-parameter work (preset.gigs.endpoints.discover_gigs_fast).
-    app.add_route("/api/gigs", discover_gigs_fast, methods=["GET"], include_in_schema=False)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)
@@ -125,4 +122,5 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
     app.include_router(gigs_router)
     app.include_router(applications_router)
     app.include_router(moodboards_router)
+    install_openapi(app)
     return app

@@ -21,6 +21,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from preset.api.openapi import AUTH_MARK
 from preset.auth.tokens import AccessClaims, decode_access_token
 from preset.db.session import (
     CallerReadAccess,
@@ -103,6 +104,18 @@ async def _caller_reads(request: Request) -> AsyncIterator[CallerReadAccess]:
         return
     async with caller_transaction(app_pool(request), claims) as ctx:
         yield CallerReadAccess(anon_pool(request), ctx)
+
+
+# What each dependency means for the OpenAPI document (preset.api.openapi).
+for _dependency, _auth in (
+    (_required_claims, "required"),
+    (_user_transaction, "required"),
+    (_user_read, "required"),
+    (_optional_claims, "optional"),
+    (_caller_transaction, "optional"),
+    (_caller_reads, "optional"),
+):
+    setattr(_dependency, AUTH_MARK, _auth)
 
 
 async def _service_transactions(request: Request) -> ServiceTransactions:

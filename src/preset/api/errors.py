@@ -13,7 +13,7 @@ from psycopg import errors as pg_errors
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from preset.api.responses import OrjsonResponse
-from preset.errors import AppError
+from preset.errors import AppError, check_registered
 
 logger = structlog.get_logger("preset.api")
 
@@ -59,6 +59,7 @@ def envelope(
     headers: dict[str, str] | None = None,
     top_level: dict[str, Any] | None = None,
 ) -> OrjsonResponse:
+    check_registered(code, status)
     body = {
         "error": {"code": code, "message": message, "details": details, "request_id": request_id},
         **(top_level or {}),

@@ -2,15 +2,16 @@
 
 FastAPI validates each declared query parameter on its own, with several Python calls per
 parameter on every request: for the ten parameters of ``GET /api/gigs`` that was ~0.5 ms of CPU
-per request on the benchmark machine (docs/benchmarks.md, "HTTP overhead"). The hottest read is
-therefore also served by a plain route that validates the query string against the same model
-its FastAPI declaration documents (``Annotated[Model, Query()]``), in one pydantic-core call,
-and raises the same :class:`RequestValidationError`, so a bad query gets the same 422 body.
+per request on the benchmark machine (docs/benchmarks.md, "HTTP overhead"). The hottest read
+therefore takes its whole query string through one dependency that validates it against one
+model in one pydantic-core call and raises FastAPI's own :class:`RequestValidationError` (the
+same 422 body as any other route); :meth:`QueryModel.openapi_parameters` documents the model's
+fields as the route's query parameters.
 """
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 # The test FastAPI itself applies to a query model's fields (fastapi.dependencies.utils): using
 # it, the plain route and the declared one cannot disagree on which fields take repeated keys.
@@ -51,3 +52,25 @@ class QueryModel(Generic[M]):
                     for error in exc.errors(include_url=False)
                 ]
             ) from None
+
+    def openapi_parameters(self) -> list[dict[str, Any]]:
+        """The model's fields as OpenAPI query parameters (for a route's ``openapi_extra``)."""
+        schema = self.model.model_json_schema()
+        properties: dict[str, Any] = schema.get("properties", {})
+        required = set(schema.get("required", ()))
+        parameters = []
+        for name, prop in properties.items():
+            prop = dict(prop)
+            description = prop.pop("description", None)
+            parameter: dict[str, Any] = {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "schema": prop,
+            }
+            if description:
+                parameter["description"] = description
+            if name in self.list_fields:
+                parameter["explode"] = True
+            parameters.append(parameter)
+        return parameters

@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import Depends, Request
 
 from preset.api.context import caller_claims, settings_of
+from preset.api.openapi import RATE_LIMIT_MARK
 from preset.errors import TooManyRequests
 
 WINDOW_SECONDS = 60
@@ -89,6 +90,7 @@ def rate_limited(group: str) -> Any:
     async def _limit(request: Request) -> None:
         check_rate_limit(request, group)
 
+    setattr(_limit, RATE_LIMIT_MARK, group)  # for the OpenAPI document
     return Depends(_limit)
 
 

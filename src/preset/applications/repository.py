@@ -9,8 +9,8 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from preset.db.kit import MONTH_START
 from preset.db.session import Connection
-from preset.gigs.repository import MONTH_START
 
 Row = dict[str, Any]
 

@@ -8,6 +8,7 @@ see other talents' applications, nor lock the gig row). Lock order is always use
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -26,6 +27,7 @@ from preset.constants import (
     PAGE_SIZE_DEFAULT,
     TIER_LIMITS,
 )
+from preset.db import kit
 from preset.db.session import RequestContext
 from preset.errors import (
     Conflict,
@@ -35,7 +37,6 @@ from preset.errors import (
     ValidationFailed,
 )
 from preset.events import record_event
-from preset.gigs import repository as gigs_repo
 from preset.gigs.service import get_gig, load_gig_as
 from preset.messaging.repository import open_conversation
 from preset.pagination import decode_cursor, split_page
@@ -103,24 +104,24 @@ async def apply(ctx: RequestContext, gig_id: uuid.UUID, payload: ApplyRequest) -
     if caller.role != "talent":
         raise Forbidden("only talent apply to gigs", code="talent_only")
     gig = await get_gig(ctx, gig_id)
-    if gig["owner_user_id"] == caller.user_id:
+    if gig.owner_user_id == caller.user_id:
         raise Forbidden("you cannot apply to your own gig", code="own_gig")
     if await repo.find_own_application(ctx.conn, gig_id) is not None:
         raise Conflict("you already applied to this gig", code="already_applied")
-    if gig["status"] != "published":
+    if gig.status != "published":
         raise Conflict(
-            f"the gig is {gig['status']} and takes no applications",
+            f"the gig is {gig.status} and takes no applications",
             code="gig_not_open",
-            details={"status": gig["status"]},
+            details={"status": gig.status},
         )
-    deadline = gig["application_deadline"]
+    deadline = gig.application_deadline
     if deadline is not None and deadline <= datetime.now(UTC):
         raise Conflict("the application deadline has passed", code="deadline_passed")
     note = payload.note or None
     screen_note(note)
     await _check_quota(ctx, caller)
     snapshot = _snapshot(await repo.own_profile_snapshot(ctx.conn))
-    score = compatibility_score(gig, snapshot)
+    score = compatibility_score(asdict(gig), snapshot)
     try:
         application = await repo.insert_application(
             ctx.conn,
@@ -135,7 +136,7 @@ async def apply(ctx: RequestContext, gig_id: uuid.UUID, payload: ApplyRequest) -
             raise Conflict(
                 "the gig has all the applications it takes",
                 code="gig_full",
-                details={"max_applicants": gig["max_applicants"]},
+                details={"max_applicants": gig.max_applicants},
             ) from exc
         raise
     except pg_errors.UniqueViolation as exc:
@@ -150,7 +151,7 @@ async def apply(ctx: RequestContext, gig_id: uuid.UUID, payload: ApplyRequest) -
         caller.user_id,
         {"gig_id": str(gig_id), "compatibility_score": str(score)},
     )
-    await _open_conversation(ctx, caller.user_id, gig_id, gig["owner_user_id"], caller.user_id)
+    await _open_conversation(ctx, caller.user_id, gig_id, gig.owner_user_id, caller.user_id)
     return application
 
 
@@ -159,7 +160,7 @@ async def _check_quota(ctx: RequestContext, caller: Caller) -> None:
     if quota is None:
         return
     # One user's concurrent applications queue here and then count what the others committed.
-    await gigs_repo.advisory_lock(ctx.conn, LOCK_USER_APPLICATION_QUOTA, caller.user_id)
+    await kit.advisory_lock(ctx.conn, LOCK_USER_APPLICATION_QUOTA, caller.user_id)
     used = await repo.count_own_applications_this_month(ctx.conn)
     if used >= quota:
         raise SubscriptionLimitExceeded(
@@ -316,11 +317,11 @@ async def shortlist_many(
             current_tier=caller.tier,
             required_tier=first_tier_where(lambda t: t.may_bulk_shortlist),
         )
-    if gig["status"] not in DECIDING_GIG_STATUSES:
+    if gig.status not in DECIDING_GIG_STATUSES:
         raise Conflict(
-            f"the gig is {gig['status']}; its applications are settled",
+            f"the gig is {gig.status}; its applications are settled",
             code="gig_not_active",
-            details={"gig_status": gig["status"]},
+            details={"gig_status": gig.status},
         )
     found = {a["id"]: a for a in await repo.get_many_for_gig(ctx.conn, gig_id, application_ids)}
     missing = [str(i) for i in application_ids if i not in found]

@@ -12,14 +12,16 @@ Nothing here commits: the caller's transaction (``preset.db.session``) decides.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import typing
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, LiteralString, TypeVar
+from typing import Any, Final, Generic, LiteralString, TypeVar
 
 from psycopg import AsyncConnection, sql
-from psycopg.rows import class_row, scalar_row
+from psycopg.rows import BaseRowFactory, RowMaker, class_row, scalar_row
 
-from preset.pagination import encode_cursor
+from preset.pagination import decode_cursor, encode_cursor
 
 RowT = TypeVar("RowT")
 #: A statement the kit runs: SQL text, or SQL composed with :mod:`psycopg.sql`.
@@ -28,6 +30,9 @@ Query = str | bytes | sql.SQL | sql.Composed
 AnyConnection = AsyncConnection[Any]
 
 _SQL_KEY = "preset.sql"
+_EMBED_KEY = "preset.embedded"
+#: Separates an embedded row's field from its own fields in column names (``owner__rating``).
+EMBED_SEPARATOR = "__"
 
 
 def sql_expression(expression: LiteralString) -> dict[str, LiteralString]:
@@ -36,14 +41,44 @@ def sql_expression(expression: LiteralString) -> dict[str, LiteralString]:
     return {_SQL_KEY: expression}
 
 
+def embedded(alias: LiteralString) -> dict[str, LiteralString]:
+    """Field metadata: this field is a row of its own (a dataclass), read from the table
+    aliased ``alias`` in the same query (``owner: OwnerSummary = field(metadata=embedded("p"))``).
+    Its columns come back as ``owner__display_name``, … and are put together again on reading."""
+    return {_EMBED_KEY: alias}
+
+
 _COLUMN_LISTS: dict[tuple[type[Any], str | None], str] = {}
+_EMBEDDED: dict[type[Any], tuple[tuple[str, type[Any]], ...]] = {}
+
+
+def _embedded_fields(row_type: type[Any]) -> tuple[tuple[str, type[Any]], ...]:
+    """(field name, row type) of each embedded field of ``row_type``."""
+    found = _EMBEDDED.get(row_type)
+    if found is None:
+        hints = typing.get_type_hints(row_type)
+        found = tuple(
+            (field.name, hints[field.name])
+            for field in dataclasses.fields(row_type)
+            if _EMBED_KEY in field.metadata
+        )
+        _EMBEDDED[row_type] = found
+    return found
 
 
 def _column_list(row_type: type[Any], alias: str | None) -> str:
     if not dataclasses.is_dataclass(row_type):
         raise TypeError(f"{row_type.__name__} is not a dataclass row type")
     parts = []
+    nested = dict(_embedded_fields(row_type))
     for field in dataclasses.fields(row_type):
+        if field.name in nested:
+            inner_alias = field.metadata[_EMBED_KEY]
+            for inner in dataclasses.fields(nested[field.name]):
+                parts.append(
+                    f"{inner_alias}.{inner.name} AS {field.name}{EMBED_SEPARATOR}{inner.name}"
+                )
+            continue
         expression = field.metadata.get(_SQL_KEY)
         if expression is not None:
             qualified = expression.replace("{t}", f"{alias}." if alias else "")
@@ -65,11 +100,46 @@ def columns(row_type: type[Any], alias: str | None = None) -> str:
     return cached
 
 
+def row_factory(row_type: type[RowT]) -> BaseRowFactory[RowT]:
+    """psycopg's ``class_row`` (columns by name), rebuilding embedded rows where the type has
+    them (:func:`embedded`)."""
+    nested = _embedded_fields(row_type) if dataclasses.is_dataclass(row_type) else ()
+    if not nested:
+        return class_row(row_type)
+
+    def factory(cursor: Any) -> RowMaker[RowT]:
+        names = [column.name for column in cursor.description or ()]
+        groups = [
+            (
+                name,
+                inner_type,
+                [
+                    (i, column[len(name) + len(EMBED_SEPARATOR) :])
+                    for i, column in enumerate(names)
+                    if column.startswith(name + EMBED_SEPARATOR)
+                ],
+            )
+            for name, inner_type in nested
+        ]
+        taken = {i for _, _, columns_ in groups for i, _ in columns_}
+        own = [(i, column) for i, column in enumerate(names) if i not in taken]
+
+        def make(values: Sequence[Any]) -> RowT:
+            fields = {column: values[i] for i, column in own}
+            for name, inner_type, columns_ in groups:
+                fields[name] = inner_type(**{column: values[i] for i, column in columns_})
+            return row_type(**fields)
+
+        return make
+
+    return factory
+
+
 async def fetch_one(
     conn: AnyConnection, row_type: type[RowT], query: Query, params: Any = None
 ) -> RowT | None:
     """The first row of ``query`` as ``row_type``, or None."""
-    async with conn.cursor(row_factory=class_row(row_type)) as cur:
+    async with conn.cursor(row_factory=row_factory(row_type)) as cur:
         await cur.execute(query, params)
         return await cur.fetchone()
 
@@ -78,7 +148,7 @@ async def fetch_all(
     conn: AnyConnection, row_type: type[RowT], query: Query, params: Any = None
 ) -> list[RowT]:
     """Every row of ``query`` as ``row_type``."""
-    async with conn.cursor(row_factory=class_row(row_type)) as cur:
+    async with conn.cursor(row_factory=row_factory(row_type)) as cur:
         await cur.execute(query, params)
         return await cur.fetchall()
 
@@ -102,6 +172,18 @@ async def execute(conn: AnyConnection, query: Query, params: Any = None) -> int:
     async with conn.cursor() as cur:
         await cur.execute(query, params)
         return cur.rowcount
+
+
+async def advisory_lock(conn: AnyConnection, namespace: int, key: uuid.UUID) -> None:
+    """A transaction-level lock on (namespace, id): released at COMMIT or ROLLBACK. The
+    namespaces are ``preset.constants.LOCK_*``."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(%s, hashtext(%s::text))", (namespace, str(key))
+    )
+
+
+#: The start of the current calendar month in UTC, whatever the session's time zone (SQL).
+MONTH_START: Final = "(date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
 
 
 def _writable(values: Mapping[str, Any], allowed: frozenset[str] | None) -> None:
@@ -186,6 +268,14 @@ def split_page(
     if len(rows) <= limit or not items:
         return Page(items, None)
     return Page(items, encode_cursor(kind, sort_key(items[-1])))
+
+
+def cursor_after(kind: str, cursor: str | None, types: tuple[type, ...]) -> tuple[Any, ...]:
+    """The sort key a keyset query starts after: decoded from ``cursor`` (422
+    ``invalid_cursor`` if this list did not produce it), all None for the first page."""
+    if cursor is None:
+        return (None,) * len(types)
+    return tuple(decode_cursor(kind, cursor, types))
 
 
 async def keyset_page(

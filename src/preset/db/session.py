@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 import orjson
 import psycopg
 from psycopg import AsyncConnection
-from psycopg.rows import class_row, tuple_row
+from psycopg.rows import tuple_row
 from psycopg_pool import AsyncConnectionPool
 
 from preset.auth.tokens import AccessClaims
@@ -162,7 +162,7 @@ async def read_one_as_user(
                 await conn.execute("BEGIN")
                 state = conn.cursor(row_factory=tuple_row)
                 await state.execute(_BEGIN_AUTHENTICATED, (AUTHENTICATED_ROLE, claims_json))
-                cur = conn.cursor(row_factory=class_row(row_type))
+                cur = conn.cursor(row_factory=kit.row_factory(row_type))
                 await cur.execute(query, params)
                 await conn.execute("COMMIT")
         except BaseException:
@@ -192,7 +192,10 @@ async def read_all_as_anon(
     Same rows and row level security as the query in :func:`caller_transaction` without claims
     (``tests/api/test_request_path.py`` holds the two to the same identity).
     """
-    async with anon_pool.connection() as conn, conn.cursor(row_factory=class_row(row_type)) as cur:
+    async with (
+        anon_pool.connection() as conn,
+        conn.cursor(row_factory=kit.row_factory(row_type)) as cur,
+    ):
         await cur.execute(query, params)
         return await cur.fetchall()
 
@@ -255,7 +258,7 @@ class CallerReadAccess:
 
     @property
     def anonymous(self) -> bool:
-        return self.ctx is None
+        return self.ctx is None or self.ctx.claims is None
 
     async def all(self, row_type: type[RowT], query: Query, params: Any = None) -> list[RowT]:
         if self.ctx is None:

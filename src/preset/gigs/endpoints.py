@@ -3,200 +3,195 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from preset.api.context import (
-    CallerClaims,
-    CallerTx,
-    UserTx,
-    anon_pool,
-    app_pool,
-    caller_claims,
-)
+from preset.api.context import CallerClaims, CallerReads, CallerTx, UserTx
+from preset.api.openapi import errors
 from preset.api.query import QueryModel
-from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT, check_rate_limit
-from preset.auth.tokens import AccessClaims
+from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT
 from preset.constants import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
-from preset.db.session import caller_transaction, read_all_as_anon
+from preset.db.kit import Page
 from preset.gigs import discovery, service
+from preset.gigs.repository import GigRow, MapPin
 from preset.gigs.schemas import (
-    DiscoveredGig,
     DiscoveryPage,
     DiscoveryQuery,
     GigCreate,
-    GigOut,
     GigPage,
     GigPatch,
     GigStatus,
     MapPins,
-    OwnerSummary,
 )
-from preset.pagination import invalid_cursor
 
 router = APIRouter(prefix="/api/gigs", tags=["gigs"])
 
 GigId = uuid.UUID
 Limit = Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)]
 
+_DISCOVERY_QUERY = QueryModel(DiscoveryQuery)
+#: The codes every route on one gig can answer (errors of preset.errors.ERROR_CODES).
+_FOUND = ("gig_not_found",)
+_OWN = (*_FOUND, "not_gig_owner")
+_TRANSITION = (*_OWN, "invalid_transition")
+
+
+async def _discovery_query(request: Request) -> DiscoveryQuery:
+    # The whole query string in one validation call (preset.api.query): FastAPI's own
+    # per-parameter work for ten parameters cost ~0.5 ms a request on the hottest read.
+    return _DISCOVERY_QUERY.parse(request)
+
+
+_discovery_query.preset_query_model = True  # type: ignore[attr-defined]
+
 
 # Fixed paths first, so "mine" and "map" are never read as a gig id.
-@router.get("", response_model=DiscoveryPage, dependencies=[READ_LIMIT])
+@router.get(
+    "",
+    response_model=DiscoveryPage,
+    responses=errors("invalid_cursor"),
+    dependencies=[READ_LIMIT],
+    openapi_extra={"parameters": _DISCOVERY_QUERY.openapi_parameters()},
+)
 async def discover_gigs(
-    request: Request, query: Annotated[DiscoveryQuery, Query()], claims: CallerClaims
+    claims: CallerClaims,  # first: a bad token is a 401 before the query is looked at
+    query: Annotated[DiscoveryQuery, Depends(_discovery_query)],
+    reads: CallerReads,
 ) -> Response:
-    """Published, open gigs near a point, filtered, boosted first then newest (cursor paged).
-
-    Declares the endpoint (OpenAPI, and it answers wherever :func:`discover_gigs_fast` is not
-    mounted); the app serves the requests with :func:`discover_gigs_fast`, same answers.
-    """
-    return await _discovery_response(request, query, claims)
-
-
-_DISCOVERY_QUERY = QueryModel(DiscoveryQuery)
-
-
-async def discover_gigs_fast(request: Request) -> Response:
-    """``GET /api/gigs`` as a plain route, mounted ahead of the routers by the app factory.
-
-    The same steps as the FastAPI route above, in its order (rate limit, bearer token, query
-    validation), without FastAPI's per-parameter validation and dependency solving: ~0.9 ms of
-    CPU less per request on the benchmark machine (docs/benchmarks.md, "HTTP overhead").
-    ``tests/gigs/test_discovery_api.py`` holds the two to the same responses.
-    """
-    check_rate_limit(request, "read")
-    claims = caller_claims(request)
-    query = _DISCOVERY_QUERY.parse(request)
-    return await _discovery_response(request, query, claims)
-
-
-async def _discovery_response(
-    request: Request, query: DiscoveryQuery, claims: AccessClaims | None
-) -> Response:
-    roles = tuple(
-        part.strip()
-        for value in query.looking_for or ()
-        for part in value.split(",")
-        if part.strip()
-    )
-    filters = discovery.DiscoveryFilters(
-        lat=query.lat,
-        lng=query.lng,
-        radius_km=query.radius_km,
-        comp_type=query.comp_type,
-        looking_for=roles,
-        starts_after=query.starts_after,
-        starts_before=query.starts_before,
-        q=query.q,
-        limit=query.limit,
-        cursor=query.cursor,
-    )
-    if claims is None:
-        # The hottest read: anonymous viewers have the default preferences, so the whole request
-        # is one statement, on a connection of the pool already switched to `anon`.
-        try:
-            params = discovery.discovery_params(filters, discovery.ViewerPreferences())
-        except discovery.InvalidCursor as exc:
-            raise invalid_cursor() from exc
-        except discovery.InvalidDiscoveryFilter as exc:
-            raise service._filter_error(exc) from exc
-        rows = await read_all_as_anon(anon_pool(request), dict, discovery.DISCOVERY_SQL, params)
-        items, next_cursor = discovery.shape_page(rows, query.limit)
-    else:
-        async with caller_transaction(app_pool(request), claims) as ctx:
-            items, next_cursor = await service.discover(ctx, filters)
-    # The page is encoded as it is (same bytes as DiscoveryPage; fields checked at import
-    # below); response_model keeps the OpenAPI schema.
-    return Response(
-        discovery.encode_discovery_page(items, next_cursor), media_type="application/json"
-    )
-
-
-if discovery.PAGE_ITEM_FIELDS != tuple(DiscoveredGig.model_fields) or discovery.OWNER_FIELDS != (
-    tuple(OwnerSummary.model_fields)
-):
-    raise RuntimeError("discovery's page encoder and DiscoveredGig disagree: GET /api/gigs")
+    """Published, open gigs near a point, filtered, boosted first then newest (cursor paged)."""
+    page = await discovery.discover(reads, query)
+    return Response(discovery.encode_page(page), media_type="application/json")
 
 
 @router.get("/map", response_model=MapPins, dependencies=[READ_LIMIT])
 async def gig_map(
-    ctx: CallerTx,
+    reads: CallerReads,
     min_lat: Annotated[float, Query(ge=-90, le=90)],
     min_lng: Annotated[float, Query(ge=-180, le=180)],
     max_lat: Annotated[float, Query(ge=-90, le=90)],
     max_lng: Annotated[float, Query(ge=-180, le=180)],
     limit: Annotated[int, Query(ge=1, le=discovery.MAX_MAP_PINS)] = discovery.MAX_MAP_PINS,
-) -> dict[str, Any]:
+) -> dict[str, list[MapPin] | None]:
     """Map pins of open gigs inside a bounding box (at most 500; min_lng > max_lng wraps)."""
-    pins = await service.map_pins(
-        ctx, min_lat=min_lat, min_lng=min_lng, max_lat=max_lat, max_lng=max_lng, limit=limit
+    pins = await discovery.map_pins(
+        reads, min_lat=min_lat, min_lng=min_lng, max_lat=max_lat, max_lng=max_lng, limit=limit
     )
     return {"items": pins, "next_cursor": None}
 
 
-@router.get("/mine", response_model=GigPage, dependencies=[READ_LIMIT])
+@router.get(
+    "/mine", response_model=GigPage, dependencies=[READ_LIMIT], responses=errors("invalid_cursor")
+)
 async def my_gigs(
     ctx: UserTx,
     status: GigStatus | None = None,
     limit: Limit = PAGE_SIZE_DEFAULT,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
-) -> dict[str, Any]:
+) -> Page[GigRow]:
     """The caller's own gigs, newest first, optionally of one status."""
-    items, next_cursor = await service.list_my_gigs(ctx, status=status, cursor=cursor, limit=limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return await service.list_my_gigs(ctx, status=status, cursor=cursor, limit=limit)
 
 
-@router.post("", status_code=201, response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def create_gig(payload: GigCreate, ctx: UserTx) -> dict[str, Any]:
+@router.post(
+    "",
+    status_code=201,
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors("contributor_only", "invalid_gig", "subscription_limit_exceeded"),
+)
+async def create_gig(payload: GigCreate, ctx: UserTx) -> GigRow:
     """Create a gig as a draft (contributors)."""
     return await service.create_gig(ctx, payload)
 
 
-@router.get("/{gig_id}", response_model=GigOut, dependencies=[READ_LIMIT])
-async def get_gig(gig_id: GigId, ctx: CallerTx) -> dict[str, Any]:
+@router.get(
+    "/{gig_id}", response_model=GigRow, dependencies=[READ_LIMIT], responses=errors(*_FOUND)
+)
+async def get_gig(gig_id: GigId, ctx: CallerTx) -> GigRow:
     """A gig the caller may see (published, own, applied to)."""
     return await service.get_gig(ctx, gig_id)
 
 
-@router.patch("/{gig_id}", response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def update_gig(gig_id: GigId, payload: GigPatch, ctx: UserTx) -> dict[str, Any]:
+@router.patch(
+    "/{gig_id}",
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(
+        *_OWN,
+        "gig_not_editable",
+        "invalid_gig",
+        "max_applicants_below_applications",
+        "subscription_limit_exceeded",
+    ),
+)
+async def update_gig(gig_id: GigId, payload: GigPatch, ctx: UserTx) -> GigRow:
     """Change some fields of an own draft or published gig."""
     return await service.update_gig(ctx, gig_id, payload)
 
 
-@router.delete("/{gig_id}", status_code=204, dependencies=[WRITE_LIMIT])
+@router.delete(
+    "/{gig_id}",
+    status_code=204,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(*_OWN, "gig_not_deletable"),
+)
 async def delete_gig(gig_id: GigId, ctx: UserTx) -> Response:
     """Delete an own draft (anything else is cancelled instead)."""
     await service.delete_gig(ctx, gig_id)
     return Response(status_code=204)
 
 
-@router.post("/{gig_id}/publish", response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def publish_gig(gig_id: GigId, ctx: UserTx) -> dict[str, Any]:
+@router.post(
+    "/{gig_id}/publish",
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(*_TRANSITION, "invalid_gig", "subscription_limit_exceeded"),
+)
+async def publish_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
     """Publish a valid draft whose start lies ahead (monthly quota of the owner's tier)."""
     return await service.transition(ctx, gig_id, "publish")
 
 
-@router.post("/{gig_id}/close", response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def close_gig(gig_id: GigId, ctx: UserTx) -> dict[str, Any]:
+@router.post(
+    "/{gig_id}/close",
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(*_TRANSITION),
+)
+async def close_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
     """Stop taking applications on a published gig."""
     return await service.transition(ctx, gig_id, "close")
 
 
-@router.post("/{gig_id}/reopen", response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def reopen_gig(gig_id: GigId, ctx: UserTx) -> dict[str, Any]:
+@router.post(
+    "/{gig_id}/reopen",
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(*_TRANSITION, "deadline_passed"),
+)
+async def reopen_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
     """Publish a closed gig again while its application deadline is ahead."""
     return await service.transition(ctx, gig_id, "reopen")
 
 
-@router.post("/{gig_id}/complete", response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def complete_gig(gig_id: GigId, ctx: UserTx) -> dict[str, Any]:
+@router.post(
+    "/{gig_id}/complete",
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(*_TRANSITION, "gig_not_started", "no_accepted_application"),
+)
+async def complete_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
     """Mark a started gig with an accepted application as completed."""
     return await service.transition(ctx, gig_id, "complete")
 
 
-@router.post("/{gig_id}/cancel", response_model=GigOut, dependencies=[WRITE_LIMIT])
-async def cancel_gig(gig_id: GigId, ctx: UserTx) -> dict[str, Any]:
+@router.post(
+    "/{gig_id}/cancel",
+    response_model=GigRow,
+    dependencies=[WRITE_LIMIT],
+    responses=errors(*_TRANSITION),
+)
+async def cancel_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
     """Cancel a gig (owner or admin): open applications are declined, applicants notified."""
     return await service.transition(ctx, gig_id, "cancel")

@@ -6,10 +6,8 @@ that need several fields, the stored gig or the owner's tier live in the service
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -34,7 +32,7 @@ from preset.constants import (
     PAGE_SIZE_MAX,
     TIER_LIMITS,
 )
-from preset.gigs.discovery import MAX_RADIUS_KM, MIN_RADIUS_KM
+from preset.gigs.repository import DiscoveredGig, GigRow, MapPin
 
 
 def _creative_role(value: str) -> str:
@@ -143,66 +141,9 @@ class GigPatch(GigFields):
     """Some fields of a draft or published gig; `null` clears an optional field."""
 
 
-class GigView(BaseModel):
-    """What every view of a gig shows (subclasses add theirs after these, in this order)."""
-
-    id: uuid.UUID
-    owner_user_id: uuid.UUID
-    title: str
-    description: str
-    comp_type: str
-    comp_amount: Decimal | None
-    comp_currency: str | None
-    location_text: str
-    location_lat: float | None
-    location_lng: float | None
-    location_radius: int
-    start_time: datetime | None
-    end_time: datetime | None
-    application_deadline: datetime | None
-    max_applicants: int
-
-
-class GigOut(GigView):
-    usage_rights: str | None
-    safety_notes: str | None
-    status: str
-    boost_level: int
-    moodboard_id: uuid.UUID | None
-    looking_for_types: list[str]
-    applicant_preferences: dict[str, Any]
-    is_nsfw: bool
-    content_categories: list[str]
-    published_at: datetime | None
-    closed_at: datetime | None
-    completed_at: datetime | None
-    cancelled_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
 class GigPage(BaseModel):
-    items: list[GigOut]
+    items: list[GigRow]
     next_cursor: str | None
-
-
-class OwnerSummary(BaseModel):
-    display_name: str | None
-    avatar_url: str | None
-    rating: Decimal | None
-
-
-class DiscoveredGig(GigView):
-    boost_level: int
-    looking_for_types: list[str]
-    is_nsfw: bool
-    content_categories: list[str]
-    moodboard_id: uuid.UUID | None
-    published_at: datetime | None
-    created_at: datetime
-    #: Great-circle metres from the search centre; null without a centre.
-    distance_m: float | None
-    owner: OwnerSummary
 
 
 class DiscoveryQuery(BaseModel):
@@ -210,7 +151,7 @@ class DiscoveryQuery(BaseModel):
 
     lat: Latitude | None = Field(None, description="Centre of the search (with lng).")
     lng: Longitude | None = Field(None, description="Centre of the search (with lat).")
-    radius_km: Annotated[float, Field(ge=MIN_RADIUS_KM, le=MAX_RADIUS_KM)] | None = Field(
+    radius_km: Annotated[float, Field(ge=GIG_RADIUS_KM[0], le=GIG_RADIUS_KM[1])] | None = Field(
         None, description="Kilometres from the centre, boundary included; needs lat and lng."
     )
     comp_type: CompType | None = None
@@ -227,19 +168,22 @@ class DiscoveryQuery(BaseModel):
         None, description="next_cursor of the previous page."
     )
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """``looking_for`` with comma-separated values split, blanks dropped."""
+        return tuple(
+            part.strip()
+            for value in self.looking_for or ()
+            for part in value.split(",")
+            if part.strip()
+        )
+
 
 class DiscoveryPage(BaseModel):
+    """``GET /api/gigs``: written by ``discovery.encode_page`` (same bytes as this model)."""
+
     items: list[DiscoveredGig]
     next_cursor: str | None
-
-
-class MapPin(BaseModel):
-    id: uuid.UUID
-    title: str
-    lat: float
-    lng: float
-    comp_type: str
-    boost_level: int
 
 
 class MapPins(BaseModel):

@@ -8,13 +8,12 @@ status and code, and writes a domain event in the same transaction as each chang
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from psycopg import AsyncConnection
-from psycopg import Connection as SyncConnection
 from psycopg import errors as pg_errors
-from psycopg.rows import dict_row
 
 from preset.caller import Caller, first_tier_where, load_caller
 from preset.constants import (
@@ -28,7 +27,8 @@ from preset.constants import (
     PAGE_SIZE_DEFAULT,
     TIER_LIMITS,
 )
-from preset.db.session import RequestContext
+from preset.db import kit
+from preset.db.session import Connection, RequestContext
 from preset.errors import (
     Conflict,
     Forbidden,
@@ -36,13 +36,10 @@ from preset.errors import (
     SubscriptionLimitExceeded,
     ValidationFailed,
 )
-from preset.events import record_event, record_event_sync
-from preset.gigs import discovery
+from preset.events import record_event
 from preset.gigs import repository as repo
+from preset.gigs.repository import ExpiredGig, GigRow
 from preset.gigs.schemas import GigCreate, GigPatch
-from preset.pagination import decode_cursor, invalid_cursor, split_page
-
-Row = dict[str, Any]
 
 #: Columns that may never be NULL: a `null` for one of them is a 422, not a database error.
 NOT_NULL_FIELDS: Final = frozenset(
@@ -60,7 +57,6 @@ NOT_NULL_FIELDS: Final = frozenset(
         "content_categories",
     }
 )
-MINE_CURSOR: Final = "gigs.mine"
 
 
 def _now() -> datetime:
@@ -72,7 +68,7 @@ def _problem(field: str, message: str, kind: str = "value_error") -> dict[str, s
 
 
 def gig_problems(
-    gig: dict[str, Any], *, publishable: bool, future_start: bool
+    gig: Mapping[str, Any], *, publishable: bool, future_start: bool
 ) -> list[dict[str, str]]:
     """What breaks §3's "valid gig" across fields. ``publishable`` adds what a published gig
     needs (a schedule, 1 to 10 roles); ``future_start`` requires the start to lie ahead."""
@@ -126,7 +122,7 @@ def _raise_problems(problems: list[dict[str, str]]) -> None:
         )
 
 
-def check_tier_caps(values: dict[str, Any], tier: str) -> None:
+def check_tier_caps(values: Mapping[str, Any], tier: str) -> None:
     """§2: max_applicants up to the owner's tier cap; boosts for pro only (402 otherwise)."""
     limits = TIER_LIMITS[tier]
     wanted = values.get("max_applicants")
@@ -149,7 +145,7 @@ def check_tier_caps(values: dict[str, Any], tier: str) -> None:
 
 
 # ===================================================================== create, read, edit
-async def create_gig(ctx: RequestContext, payload: GigCreate) -> Row:
+async def create_gig(ctx: RequestContext, payload: GigCreate) -> GigRow:
     caller = await load_caller(ctx)
     if caller.role not in ("contributor", "admin"):
         raise Forbidden("only contributors post gigs", code="contributor_only")
@@ -167,13 +163,11 @@ async def create_gig(ctx: RequestContext, payload: GigCreate) -> Row:
     check_tier_caps(values, caller.tier)
     _raise_problems(gig_problems(values, publishable=False, future_start=False))
     gig = await repo.insert_gig(ctx.conn, caller.user_id, values)
-    await record_event(
-        ctx.conn, "gig.created", "gig", gig["id"], caller.user_id, {"status": "draft"}
-    )
+    await record_event(ctx.conn, "gig.created", "gig", gig.id, caller.user_id, {"status": "draft"})
     return gig
 
 
-async def get_gig(ctx: RequestContext, gig_id: uuid.UUID) -> Row:
+async def get_gig(ctx: RequestContext, gig_id: uuid.UUID) -> GigRow:
     gig = await repo.get_gig(ctx.conn, gig_id)
     if gig is None:
         raise NotFound("no such gig", code="gig_not_found")
@@ -182,44 +176,41 @@ async def get_gig(ctx: RequestContext, gig_id: uuid.UUID) -> Row:
 
 async def load_gig_as(
     ctx: RequestContext, caller: Caller, gig_id: uuid.UUID, *, admin_may: bool = False
-) -> Row:
+) -> GigRow:
     """The gig, for acting on it: 404 if the caller cannot see it, 403 if they can see it but
     it is not theirs (admins pass where the rules let them)."""
     gig = await get_gig(ctx, gig_id)
-    if gig["owner_user_id"] != caller.user_id and not (admin_may and caller.is_admin):
+    if gig.owner_user_id != caller.user_id and not (admin_may and caller.is_admin):
         raise Forbidden("only the gig's owner can do this", code="not_gig_owner")
     return gig
 
 
-async def update_gig(ctx: RequestContext, gig_id: uuid.UUID, payload: GigPatch) -> Row:
+async def update_gig(ctx: RequestContext, gig_id: uuid.UUID, payload: GigPatch) -> GigRow:
     caller = await load_caller(ctx)
     gig = await load_gig_as(ctx, caller, gig_id)
-    if gig["status"] not in GIG_EDITABLE_STATUSES:
+    if gig.status not in GIG_EDITABLE_STATUSES:
         raise Conflict(
-            f"a {gig['status']} gig can no longer be edited",
+            f"a {gig.status} gig can no longer be edited",
             code="gig_not_editable",
-            details={"status": gig["status"]},
+            details={"status": gig.status},
         )
     changes = payload.model_dump(exclude_unset=True, exclude={"applicant_preferences"})
     if "applicant_preferences" in payload.model_fields_set:
         prefs = payload.applicant_preferences
         changes["applicant_preferences"] = prefs.model_dump(exclude_none=True) if prefs else None
-    if changes.get("comp_type") == "paid" and gig["comp_currency"] is None:
+    if changes.get("comp_type") == "paid" and gig.comp_currency is None:
         changes.setdefault("comp_currency", DEFAULT_CURRENCY)
-    merged = gig | changes
-    published = gig["status"] == "published"
+    merged = asdict(gig) | changes
+    published = gig.status == "published"
     # A published gig stays publishable; a new start time must lie ahead.
-    moved_start = "start_time" in changes and merged["start_time"] != gig["start_time"]
+    moved_start = "start_time" in changes and merged["start_time"] != gig.start_time
     _raise_problems(
         gig_problems(merged, publishable=published, future_start=published and moved_start)
     )
     check_tier_caps(changes, caller.tier)
-    if (
-        changes.get("max_applicants") is not None
-        and changes["max_applicants"] < gig["max_applicants"]
-    ):
+    if changes.get("max_applicants") is not None and changes["max_applicants"] < gig.max_applicants:
         # Applications queue on the same lock (and 0007's trigger counts again).
-        await repo.advisory_lock(ctx.conn, LOCK_GIG_APPLICATIONS, gig_id)
+        await kit.advisory_lock(ctx.conn, LOCK_GIG_APPLICATIONS, gig_id)
         taken = await repo.count_active_applications(ctx.conn, gig_id)
         if changes["max_applicants"] < taken:
             raise Conflict(
@@ -247,11 +238,11 @@ async def update_gig(ctx: RequestContext, gig_id: uuid.UUID, payload: GigPatch) 
 async def delete_gig(ctx: RequestContext, gig_id: uuid.UUID) -> None:
     caller = await load_caller(ctx)
     gig = await load_gig_as(ctx, caller, gig_id)
-    if gig["status"] != "draft":
+    if gig.status != "draft":
         raise Conflict(
             "only drafts can be deleted; cancel the gig instead",
             code="gig_not_deletable",
-            details={"status": gig["status"]},
+            details={"status": gig.status},
         )
     if not await repo.delete_draft(ctx.conn, gig_id):
         raise Conflict("the gig is no longer a draft", code="gig_not_deletable")
@@ -260,33 +251,28 @@ async def delete_gig(ctx: RequestContext, gig_id: uuid.UUID) -> None:
 
 async def list_my_gigs(
     ctx: RequestContext, *, status: str | None, cursor: str | None, limit: int = PAGE_SIZE_DEFAULT
-) -> tuple[list[Row], str | None]:
+) -> kit.Page[GigRow]:
     ctx.require_user_id()
-    after = None
-    if cursor:
-        at, gig_id = decode_cursor(MINE_CURSOR, cursor, (datetime, uuid.UUID))
-        after = (at, gig_id)
-    rows = await repo.list_own_gigs(ctx.conn, status=status, after=after, limit=limit + 1)
-    return split_page(rows, limit, MINE_CURSOR, lambda last: [last["created_at"], last["id"]])
+    return await repo.list_own_gigs(ctx.conn, status=status, cursor=cursor, limit=limit)
 
 
 # ===================================================================== lifecycle
-async def transition(ctx: RequestContext, gig_id: uuid.UUID, action: str) -> Row:
+async def transition(ctx: RequestContext, gig_id: uuid.UUID, action: str) -> GigRow:
     """One row of §3's lifecycle table: publish, close, reopen, complete or cancel."""
     from_statuses, to_status = GIG_TRANSITIONS[action]
     caller = await load_caller(ctx)
     gig = await load_gig_as(ctx, caller, gig_id, admin_may=action == "cancel")
-    if gig["status"] not in from_statuses:
+    if gig.status not in from_statuses:
         raise Conflict(
-            f"a {gig['status']} gig cannot be {to_status}",
+            f"a {gig.status} gig cannot be {to_status}",
             code="invalid_transition",
-            details={"action": action, "from": gig["status"], "to": to_status},
+            details={"action": action, "from": gig.status, "to": to_status},
         )
-    payload: dict[str, Any] = {"from": gig["status"], "to": to_status}
+    payload: dict[str, Any] = {"from": gig.status, "to": to_status}
     if action == "publish":
         await _check_publishable(ctx, caller, gig)
     elif action == "reopen":
-        deadline = gig["application_deadline"]
+        deadline = gig.application_deadline
         if deadline is not None and deadline <= _now():
             raise Conflict(
                 "the application deadline has passed",
@@ -294,7 +280,7 @@ async def transition(ctx: RequestContext, gig_id: uuid.UUID, action: str) -> Row
                 details={"application_deadline": deadline.isoformat()},
             )
     elif action == "complete":
-        if gig["start_time"] is None or gig["start_time"] > _now():
+        if gig.start_time is None or gig.start_time > _now():
             raise Conflict("the shoot has not started yet", code="gig_not_started")
         if not await repo.has_accepted_application(ctx.conn, gig_id):
             raise Conflict(
@@ -311,14 +297,15 @@ async def transition(ctx: RequestContext, gig_id: uuid.UUID, action: str) -> Row
     return updated
 
 
-async def _check_publishable(ctx: RequestContext, caller: Caller, gig: Row) -> None:
-    _raise_problems(gig_problems(gig, publishable=True, future_start=True))
-    check_tier_caps(gig, caller.tier)
-    quota = TIER_LIMITS[caller.tier].gigs_published_per_month
-    if quota is None or gig["published_at"] is not None:
+async def _check_publishable(ctx: RequestContext, caller: Caller, gig: GigRow) -> None:
+    values = asdict(gig)
+    _raise_problems(gig_problems(values, publishable=True, future_start=True))
+    check_tier_caps(values, caller.tier)
+    quota = caller.limits.gigs_published_per_month
+    if quota is None or gig.published_at is not None:
         return
     # Concurrent publishes by one owner queue here, then count what the others committed.
-    await repo.advisory_lock(ctx.conn, LOCK_USER_PUBLISH_QUOTA, caller.user_id)
+    await kit.advisory_lock(ctx.conn, LOCK_USER_PUBLISH_QUOTA, caller.user_id)
     used = await repo.count_published_this_month(ctx.conn, caller.user_id)
     if used >= quota:
         raise SubscriptionLimitExceeded(
@@ -330,7 +317,9 @@ async def _check_publishable(ctx: RequestContext, caller: Caller, gig: Row) -> N
         )
 
 
-async def _decline_for_cancel(ctx: RequestContext, caller: Caller, gig_id: uuid.UUID) -> Row:
+async def _decline_for_cancel(
+    ctx: RequestContext, caller: Caller, gig_id: uuid.UUID
+) -> dict[str, list[str]]:
     """§3: open applications become declined and their applicants (and accepted talent) are
     notified: one `application.declined` event each, and the recipients on `gig.cancelled`,
     from which the notifications job writes the rows (gigs.tasks)."""
@@ -340,122 +329,33 @@ async def _decline_for_cancel(ctx: RequestContext, caller: Caller, gig_id: uuid.
             ctx.conn,
             "application.declined",
             "application",
-            application["id"],
+            application.id,
             caller.user_id,
             {
                 "gig_id": str(gig_id),
                 "reason": "gig_cancelled",
-                "applicant_user_id": str(application["applicant_user_id"]),
+                "applicant_user_id": str(application.applicant_user_id),
             },
         )
     accepted = await repo.accepted_applicants(ctx.conn, gig_id)
-    notify = sorted({str(a["applicant_user_id"]) for a in declined} | {str(u) for u in accepted})
+    notify = sorted({str(a.applicant_user_id) for a in declined} | {str(u) for u in accepted})
     return {
-        "declined_application_ids": [str(a["id"]) for a in declined],
+        "declined_application_ids": [str(a.id) for a in declined],
         "notify_user_ids": notify,
     }
 
 
-# ===================================================================== discovery
-async def viewer_preferences(ctx: RequestContext) -> discovery.ViewerPreferences:
-    """§9: a logged-in viewer's content filters; anonymous viewers get the safe defaults."""
-    if ctx.user_id is None:
-        return discovery.ViewerPreferences()
-    row = await repo.get_content_preferences(ctx.conn)
-    if row is None:
-        return discovery.ViewerPreferences()
-    return discovery.ViewerPreferences(
-        allow_nsfw_content=row["allow_nsfw_content"],
-        blocked_categories=tuple(row["blocked_categories"]),
-    )
-
-
-def _filter_error(exc: ValueError) -> ValidationFailed:
-    message = str(exc)
-    field = message.split(" ", 1)[0] if message else "query"
-    return ValidationFailed(
-        f"invalid request: {field}",
-        details=[{"field": field, "location": "query", "message": message, "type": "value_error"}],
-    )
-
-
-async def discover(
-    ctx: RequestContext, filters: discovery.DiscoveryFilters
-) -> tuple[list[Row], str | None]:
-    prefs = await viewer_preferences(ctx)
-    try:
-        rows, next_cursor = await discovery.discover_gigs(ctx.conn, filters, prefs)
-    except discovery.InvalidCursor as exc:
-        raise invalid_cursor() from exc
-    except discovery.InvalidDiscoveryFilter as exc:
-        raise _filter_error(exc) from exc
-    items = [
-        row
-        | {
-            "owner": {
-                "display_name": row["display_name"],
-                "avatar_url": row["avatar_url"],
-                "rating": row["rating"],
-            }
-        }
-        for row in rows
-    ]
-    return items, next_cursor
-
-
-async def map_pins(
-    ctx: RequestContext,
-    *,
-    min_lat: float,
-    min_lng: float,
-    max_lat: float,
-    max_lng: float,
-    limit: int,
-) -> list[Row]:
-    prefs = await viewer_preferences(ctx)
-    try:
-        return await discovery.gigs_in_bbox(
-            ctx.conn,
-            min_lat=min_lat,
-            min_lng=min_lng,
-            max_lat=max_lat,
-            max_lng=max_lng,
-            prefs=prefs,
-            limit=limit,
-        )
-    except discovery.InvalidDiscoveryFilter as exc:
-        raise _filter_error(exc) from exc
-
-
 # ===================================================================== the platform's jobs
-async def close_expired_gigs(conn: AsyncConnection[Any]) -> list[Row]:
+async def close_expired_gigs(conn: Connection) -> list[ExpiredGig]:
     """§3: published gigs whose application deadline has passed close automatically. Run by the
     worker or `preset` CLI as service_role (or the owner); one `gig.closed` event per gig."""
-    async with conn.cursor(row_factory=dict_row) as cur:
-        await cur.execute(repo.CLOSE_EXPIRED_SQL)
-        closed = await cur.fetchall()
+    closed = await repo.close_expired_gigs(conn)
     for gig in closed:
         await record_event(
             conn,
             "gig.closed",
             "gig",
-            gig["id"],
-            None,
-            {"from": "published", "to": "closed", "reason": "deadline_passed"},
-        )
-    return closed
-
-
-def close_expired_gigs_sync(conn: SyncConnection[Any]) -> list[Row]:
-    """The same job on a synchronous connection (CLI); the caller commits."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        closed = cur.execute(repo.CLOSE_EXPIRED_SQL).fetchall()
-    for gig in closed:
-        record_event_sync(
-            conn,
-            "gig.closed",
-            "gig",
-            gig["id"],
+            gig.id,
             None,
             {"from": "published", "to": "closed", "reason": "deadline_passed"},
         )
