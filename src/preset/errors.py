@@ -51,6 +51,8 @@ ERROR_CODES: Final = _registry(
     E("http_error", (400,), "another HTTP error"),
     E("internal_error", (500,), "a bug: the request id is in the logs"),
     E("service_unavailable", (503,), "the service cannot answer now"),
+    E("database_unavailable", (503,), "no database connection could be had in time; Retry-After"),
+    E("database_timeout", (503,), "a statement ran past its time limit; Retry-After"),
     E("database_unreachable", (503,), "the database does not answer (GET /health)"),
     E("migrations_pending", (503,), "the schema is not at the code's head (GET /health)"),
     # ------------------------------------------------------------------ accounts (§1)

@@ -64,6 +64,9 @@ class DatabaseSettings(BaseSettings):
     pool_max_size: int = Field(default=20, ge=1)
     #: Connections pinned to role `anon` for anonymous discovery (a second, smaller pool).
     anon_pool_max_size: int = Field(default=8, ge=1)
+    #: How long a request waits for a pooled connection before it answers 503
+    #: `database_unavailable` (with Retry-After) instead of hanging.
+    pool_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
 
 
 class AuthSettings(BaseSettings):

@@ -43,6 +43,7 @@ def _authenticator_pool(
         max_size=max_size,
         kwargs={"row_factory": dict_row, "autocommit": True},
         configure=configure,
+        timeout=settings.db.pool_timeout_seconds,
         open=False,
         name=name,
     )

@@ -10,6 +10,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from psycopg import errors as pg_errors
+from psycopg_pool import PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from preset.api.responses import OrjsonResponse
@@ -152,6 +153,17 @@ def database_error_response(request: Request, exc: psycopg.Error) -> OrjsonRespo
             request_id=rid,
             details={"constraint": diag.constraint_name},
         )
+    if isinstance(exc, pg_errors.QueryCanceled):
+        # statement_timeout (set per role) cancelled it: the database is too busy to answer.
+        return envelope(
+            503,
+            "database_timeout",
+            "the database took too long to answer; try again",
+            request_id=rid,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, psycopg.OperationalError):
+        return database_unavailable(request)
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         match = _CHANGE_DENIED.search(diag.message_primary or "")
         if match:
@@ -164,6 +176,26 @@ def database_error_response(request: Request, exc: psycopg.Error) -> OrjsonRespo
             )
         return envelope(403, "forbidden", "not allowed", request_id=rid)
     return None
+
+
+#: What a client is told to wait when the database cannot answer now.
+RETRY_AFTER_SECONDS = 1
+
+
+def database_unavailable(request: Request) -> OrjsonResponse:
+    """503 when no connection could be had in time (pool wait over, server unreachable)."""
+    return envelope(
+        503,
+        "database_unavailable",
+        "the database cannot be reached right now; try again shortly",
+        request_id=request_id_of(request),
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _pool_timeout(request: Request, exc: Exception) -> OrjsonResponse:
+    logger.warning("database.unavailable", error=type(exc).__name__)
+    return database_unavailable(request)
 
 
 async def _database_error(request: Request, exc: Exception) -> OrjsonResponse:
@@ -184,3 +216,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(psycopg.Error, _database_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
