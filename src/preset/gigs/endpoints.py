@@ -142,56 +142,43 @@ async def delete_gig(gig_id: GigId, ctx: UserTx) -> Response:
     return Response(status_code=204)
 
 
-@router.post(
-    "/{gig_id}/publish",
-    response_model=GigRow,
-    dependencies=[WRITE_LIMIT],
-    responses=errors(*_TRANSITION, "invalid_gig", "subscription_limit_exceeded"),
-)
-async def publish_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
-    """Publish a valid draft whose start lies ahead (monthly quota of the owner's tier)."""
-    return await service.transition(ctx, gig_id, "publish")
+#: The lifecycle's actions (§3): the route's summary and the codes it adds to every transition's.
+_TRANSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "publish": (
+        "Publish a valid draft whose start lies ahead (monthly quota of the owner's tier).",
+        ("invalid_gig", "subscription_limit_exceeded"),
+    ),
+    "close": ("Stop taking applications on a published gig.", ()),
+    "reopen": (
+        "Publish a closed gig again while its application deadline is ahead.",
+        ("deadline_passed",),
+    ),
+    "complete": (
+        "Mark a started gig with an accepted application as completed.",
+        ("gig_not_started", "no_accepted_application"),
+    ),
+    "cancel": (
+        "Cancel a gig (owner or admin): open applications are declined, applicants notified.",
+        (),
+    ),
+}
 
 
-@router.post(
-    "/{gig_id}/close",
-    response_model=GigRow,
-    dependencies=[WRITE_LIMIT],
-    responses=errors(*_TRANSITION),
-)
-async def close_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
-    """Stop taking applications on a published gig."""
-    return await service.transition(ctx, gig_id, "close")
+def _transition_route(action: str, summary: str, codes: tuple[str, ...]) -> None:
+    async def endpoint(gig_id: GigId, ctx: UserTx) -> GigRow:
+        return await service.transition(ctx, gig_id, action)
+
+    endpoint.__name__ = f"{action}_gig"
+    endpoint.__doc__ = summary
+    router.add_api_route(
+        f"/{{gig_id}}/{action}",
+        endpoint,
+        methods=["POST"],
+        response_model=GigRow,
+        dependencies=[WRITE_LIMIT],
+        responses=errors(*_TRANSITION, *codes),
+    )
 
 
-@router.post(
-    "/{gig_id}/reopen",
-    response_model=GigRow,
-    dependencies=[WRITE_LIMIT],
-    responses=errors(*_TRANSITION, "deadline_passed"),
-)
-async def reopen_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
-    """Publish a closed gig again while its application deadline is ahead."""
-    return await service.transition(ctx, gig_id, "reopen")
-
-
-@router.post(
-    "/{gig_id}/complete",
-    response_model=GigRow,
-    dependencies=[WRITE_LIMIT],
-    responses=errors(*_TRANSITION, "gig_not_started", "no_accepted_application"),
-)
-async def complete_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
-    """Mark a started gig with an accepted application as completed."""
-    return await service.transition(ctx, gig_id, "complete")
-
-
-@router.post(
-    "/{gig_id}/cancel",
-    response_model=GigRow,
-    dependencies=[WRITE_LIMIT],
-    responses=errors(*_TRANSITION),
-)
-async def cancel_gig(gig_id: GigId, ctx: UserTx) -> GigRow:
-    """Cancel a gig (owner or admin): open applications are declined, applicants notified."""
-    return await service.transition(ctx, gig_id, "cancel")
+for _action, (_summary, _codes) in _TRANSITIONS.items():
+    _transition_route(_action, _summary, _codes)
