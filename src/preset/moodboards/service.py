@@ -4,6 +4,7 @@ at most one per gig, public visibility."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from psycopg import errors as pg_errors
@@ -17,25 +18,30 @@ from preset.events import record_event
 from preset.gigs.service import load_gig_as
 from preset.moodboards import repository as repo
 from preset.moodboards.repository import MoodboardRow
-from preset.moodboards.schemas import MoodboardCreate, MoodboardPatch
+from preset.moodboards.schemas import (
+    ColorItem,
+    ImageItem,
+    MoodboardCreate,
+    MoodboardItem,
+    MoodboardPatch,
+)
 
 
 async def _stored_items(
-    ctx: RequestContext, items: list[Any]
+    ctx: RequestContext, items: Sequence[MoodboardItem]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The items as stored (ids, positions) and the palette they give: the image items'
     colours (media.palette) in item order, then the colour swatches, without repeats."""
-    media_ids = [item.media_id for item in items if item.type == "image"]
-    media = await repo.media_swatches(ctx.conn, media_ids) if media_ids else {}
+    images = {i: item.media_id for i, item in enumerate(items) if isinstance(item, ImageItem)}
+    media = await repo.media_swatches(ctx.conn, list(images.values())) if images else {}
     bad = [
         {
             "field": f"items.{i}.media_id",
             "message": "no image you can use has this id",
             "type": "value_error",
         }
-        for i, item in enumerate(items)
-        if item.type == "image"
-        and (item.media_id not in media or media[item.media_id].type != "image")
+        for i, media_id in images.items()
+        if media_id not in media or media[media_id].type != "image"
     ]
     if bad:
         raise ValidationFailed(
@@ -48,9 +54,9 @@ async def _stored_items(
     for position, item in enumerate(items):
         data = item.model_dump(mode="json", exclude_none=True)
         stored.append({"id": str(uuid.uuid4()), "position": position, **data})
-        if item.type == "image":
+        if isinstance(item, ImageItem):
             colours.extend(media[item.media_id].palette)
-    colours.extend(item.hex for item in items if item.type == "color")
+    colours.extend(item.hex for item in items if isinstance(item, ColorItem))
     palette = list(dict.fromkeys(c.lower() for c in colours))[:MOODBOARD_PALETTE_SIZE]
     return stored, palette
 
