@@ -214,6 +214,9 @@ class Keyset(Generic[RowT]):
     with the id), ``types`` the types its cursor values decode to, and ``key`` reads the same
     values off a row (the last row of a page becomes the next page's cursor). Declared once per
     list, so the ORDER BY, the "after the cursor" predicate and the cursor cannot disagree.
+    Annotate the constant rather than subscripting the call (``MINE: Keyset[Row] =
+    Keyset(...)``): a slotted frozen generic instance cannot take ``Keyset[Row](...)``'s
+    ``__orig_class__``.
     """
 
     kind: str
