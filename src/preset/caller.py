@@ -29,6 +29,11 @@ class Caller:
     def limits(self) -> TierLimits:
         return TIER_LIMITS[self.tier]
 
+    def may_act_as_owner(self, owner_user_id: uuid.UUID, *, admin_may: bool = False) -> bool:
+        """Whether the caller acts as the owner of something ``owner_user_id`` owns: it is
+        theirs, or they are an admin and the rule lets admins act (``admin_may``)."""
+        return owner_user_id == self.user_id or (admin_may and self.is_admin)
+
 
 @dataclass(frozen=True, slots=True)
 class _CallerRow:

@@ -11,14 +11,11 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from preset.errors import ValidationFailed
-
-RowT = TypeVar("RowT")
 
 
 def encode_cursor(kind: str, values: list[Any]) -> str:
@@ -75,16 +72,3 @@ def decode_cursor(kind: str, cursor: str, types: tuple[type, ...]) -> list[Any]:
         raise
     except (KeyError, TypeError, ValueError, UnicodeError, binascii.Error, ArithmeticError) as exc:
         raise invalid_cursor() from exc
-
-
-def split_page(
-    rows: list[RowT], limit: int, kind: str, sort_key: Callable[[RowT], list[Any]]
-) -> tuple[list[RowT], str | None]:
-    """Cut a fetch of ``limit + 1`` rows into a page and the cursor of the page after it.
-
-    Fetching one row more than the page tells whether another page exists without a count.
-    """
-    items = rows[:limit]
-    if len(rows) <= limit:
-        return items, None
-    return items, encode_cursor(kind, sort_key(items[-1]))

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from fastapi.testclient import TestClient
 
-from preset.applications.compatibility import compatibility_score
+from preset.applications.compatibility import GigWants, compatibility_score
+from preset.applications.repository import ProfileSnapshot
 from tests.gigs.helpers import account, event_rows, published_gig
 from tests.support import factories as f
 from tests.support.api import assert_error
@@ -61,8 +62,14 @@ def test_talent_applies_with_a_snapshot_a_score_an_event_and_a_conversation(
     assert snapshot["rating"] == "4.50"
     for key in ("handle", "avatar_url", "bio", "style_tags"):
         assert key in snapshot
+    # Every input of the score is kept, so it can be recomputed from the stored row alone.
+    for key in ("looking_for_types", "is_verified", "profile_completion_percentage"):
+        assert key in snapshot
     # Deterministic: the documented formula on the gig and the snapshot.
-    expected = compatibility_score(gig, snapshot)
+    expected = compatibility_score(
+        GigWants.of(gig["looking_for_types"], gig["applicant_preferences"]),
+        ProfileSnapshot.from_json(snapshot),
+    )
     assert Decimal(application["compatibility_score"]) == expected
     assert Decimal("0") <= expected <= Decimal("1")
     [event] = event_rows(db, "application.submitted")

@@ -230,3 +230,48 @@ def test_bulk_shortlisting_is_all_or_nothing(client: TestClient, db: Database) -
         404,
         "gig_not_found",
     )
+
+
+def test_unscored_applications_sort_after_scored_ones_across_pages(
+    client: TestClient, db: Database
+) -> None:
+    owner = account(db, role="contributor")
+    gig = published_gig(client, owner)
+    specs = [None, "0.50", None, "0.80", None]
+    rows = [
+        f.make_application(
+            db,
+            gig_id=gig["id"],
+            applicant_user_id=f.make_user(db)["id"],
+            compatibility_score=Decimal(score) if score else None,
+            applied_at=NOW - timedelta(hours=i),
+        )
+        for i, score in enumerate(specs)
+    ]
+    url = f"/api/gigs/{gig['id']}/applications"
+    listed = _pages(client, url, owner.headers, sort="compatibility")
+    # Scored best first, then the unscored newest first; every row once across pages of 2.
+    assert [a["id"] for a in listed] == [str(rows[i]["id"]) for i in (3, 1, 0, 2, 4)]
+    assert [a["compatibility_score"] for a in listed[2:]] == [None, None, None]
+
+
+def test_a_cursor_of_another_list_or_a_forged_one_is_refused(
+    client: TestClient, db: Database
+) -> None:
+    owner = account(db, role="contributor", tier="pro")
+    talent = account(db, tier="plus")
+    for i in range(3):
+        gig = published_gig(client, owner, title=f"Shoot number {i}")
+        assert client.post(f"/api/gigs/{gig['id']}/apply", headers=talent.headers).is_success
+    mine = client.get("/api/applications/mine", params={"limit": 1}, headers=talent.headers)
+    cursor = mine.json()["next_cursor"]
+    assert cursor is not None
+    owner_list = f"/api/gigs/{gig['id']}/applications"
+    for url, headers, bad in [
+        (owner_list, owner.headers, cursor),
+        ("/api/applications/mine", talent.headers, cursor[:-4]),
+        ("/api/applications/mine", talent.headers, "not-a-cursor"),
+    ]:
+        assert_error(
+            client.get(url, params={"cursor": bad}, headers=headers), 422, "invalid_cursor"
+        )

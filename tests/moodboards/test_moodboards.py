@@ -253,3 +253,18 @@ def test_list_own_moodboards(client: TestClient, db: Database) -> None:
     assert [b["id"] for b in page["items"] + rest["items"]] == list(reversed(made))
     assert rest["next_cursor"] is None
     assert_error(client.get("/api/moodboards"), 401, "unauthorized")
+
+
+def test_a_cursor_of_another_list_is_refused(client: TestClient, db: Database) -> None:
+    owner = account(db, role="contributor")
+    gigs = [create_gig(client, owner, title=f"Shoot number {i}") for i in range(2)]
+    gigs_page = client.get("/api/gigs/mine", params={"limit": 1}, headers=owner.headers).json()
+    assert len(gigs) == 2 and gigs_page["next_cursor"] is not None
+    # Same sort key shape (created_at, id), another list: refused, not misread.
+    assert_error(
+        client.get(
+            "/api/moodboards", params={"cursor": gigs_page["next_cursor"]}, headers=owner.headers
+        ),
+        422,
+        "invalid_cursor",
+    )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from preset.api.context import UserTx
 from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT
 from preset.applications import service
+from preset.applications.repository import ApplicationRow, MyApplicationRow
 from preset.applications.schemas import (
     ApplicationOut,
     ApplicationPage,
@@ -19,6 +20,7 @@ from preset.applications.schemas import (
     MyApplicationPage,
 )
 from preset.constants import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+from preset.db.kit import Page
 
 router = APIRouter(tags=["applications"])
 
@@ -35,7 +37,7 @@ ApplicationStatus = Literal["pending", "shortlisted", "accepted", "declined", "w
 )
 async def apply_to_gig(
     gig_id: uuid.UUID, ctx: UserTx, payload: ApplyRequest | None = None
-) -> dict[str, Any]:
+) -> ApplicationRow:
     """Apply to a published gig (talent), with an optional note free of contact details."""
     return await service.apply(ctx, gig_id, payload or ApplyRequest())
 
@@ -50,12 +52,11 @@ async def list_gig_applications(
     sort: Literal["date", "compatibility"] = "date",
     limit: Limit = PAGE_SIZE_DEFAULT,
     cursor: Cursor = None,
-) -> dict[str, Any]:
+) -> Page[ApplicationRow]:
     """Applications to an own gig, newest first or best compatibility first."""
-    items, next_cursor = await service.list_for_gig(
+    return await service.list_for_gig(
         ctx, gig_id, status=status, sort=sort, cursor=cursor, limit=limit
     )
-    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.post(
@@ -65,19 +66,17 @@ async def list_gig_applications(
 )
 async def shortlist_applications(
     gig_id: uuid.UUID, payload: BulkShortlistRequest, ctx: UserTx
-) -> dict[str, Any]:
+) -> Page[ApplicationRow]:
     """Shortlist several pending applications of an own gig at once (plus and pro)."""
-    items = await service.shortlist_many(ctx, gig_id, payload.application_ids)
-    return {"items": items, "next_cursor": None}
+    return Page(await service.shortlist_many(ctx, gig_id, payload.application_ids), None)
 
 
 @router.get("/api/applications/mine", response_model=MyApplicationPage, dependencies=[READ_LIMIT])
 async def my_applications(
     ctx: UserTx, limit: Limit = PAGE_SIZE_DEFAULT, cursor: Cursor = None
-) -> dict[str, Any]:
+) -> Page[MyApplicationRow]:
     """The caller's applications with their gigs' title, status and start, newest first."""
-    items, next_cursor = await service.list_mine(ctx, cursor=cursor, limit=limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return await service.list_mine(ctx, cursor=cursor, limit=limit)
 
 
 @router.patch(
@@ -85,6 +84,6 @@ async def my_applications(
 )
 async def update_application(
     application_id: uuid.UUID, payload: ApplicationPatch, ctx: UserTx
-) -> dict[str, Any]:
+) -> ApplicationRow:
     """Owner: shortlist, accept or decline. Applicant: withdraw, or edit the note while pending."""
     return await service.update_application(ctx, application_id, payload)

@@ -7,18 +7,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
+
+from preset.errors import ValidationFailed
+
+ContactKind = Literal["email_address", "url", "handle", "phone_number", "messenger"]
+#: How the 422 names each kind.
+KIND_LABELS: Final[dict[ContactKind, str]] = {
+    "phone_number": "phone numbers",
+    "email_address": "e-mail addresses",
+    "url": "URLs",
+    "handle": "@handles",
+    "messenger": "messenger names",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    kind: str
+    kind: ContactKind
     text: str
 
 
 # Order matters: each pattern's matches are blanked before the next runs, so an e-mail address
 # is not reported again as a handle and a URL's digits are not a phone number.
-_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+_PATTERNS: Final[tuple[tuple[ContactKind, re.Pattern[str]], ...]] = (
     (
         "email_address",
         re.compile(
@@ -57,3 +69,24 @@ def find_contact_details(text: str) -> list[Finding]:
             findings.append(Finding(kind, match.group(0).strip()))
         remaining = pattern.sub(" ", remaining)
     return findings
+
+
+def screen_note(note: str | None) -> None:
+    """422 ``contact_details_in_note`` naming what was found when a note carries contact
+    details (§4); nothing for an empty note."""
+    if not note:
+        return
+    findings = find_contact_details(note)
+    if findings:
+        kinds = list(dict.fromkeys(f.kind for f in findings))
+        raise ValidationFailed(
+            "the note may not carry contact details: "
+            + ", ".join(KIND_LABELS[k] for k in kinds)
+            + " found",
+            code="contact_details_in_note",
+            details={
+                "field": "note",
+                "found": kinds,
+                "matches": [{"kind": f.kind, "text": f.text} for f in findings],
+            },
+        )

@@ -4,7 +4,9 @@ Rows come back as frozen dataclasses (psycopg's ``class_row``), so strict mypy c
 field a service reads. A row type names its own select list: :func:`columns` turns the
 dataclass's fields into ``id, title, location_lat::float8 AS location_lat, …`` (a field may
 carry the SQL expression that produces it, ``field(metadata=sql("…"))``), so the columns a query
-reads and the fields a row has can never drift apart.
+reads and the fields a row has can never drift apart. A keyset-paged list declares its order
+once (:class:`Keyset`) and :func:`keyset_list` runs it: the ORDER BY, the "after the cursor"
+predicate and the cursor (:mod:`preset.pagination`, the one codec) come from that declaration.
 
 Nothing here commits: the caller's transaction (``preset.db.session``) decides.
 """
@@ -292,3 +294,73 @@ async def keyset_page(
     and return the page with the next page's cursor (:mod:`preset.pagination` encodes it)."""
     rows = await fetch_all(conn, row_type, query, {**params, "limit": limit + 1})
     return split_page(rows, limit, kind, sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Keyset(Generic[RowT]):
+    """A list's keyset order, largest key first (newest first for a timestamp, then the id).
+
+    ``kind`` tags the list's cursors, ``order`` is the SQL sort key (unique as a whole: end it
+    with the id), ``types`` the types its cursor values decode to, and ``key`` reads the same
+    values off a row (the last row of a page becomes the next page's cursor). Declared once per
+    list, so the ORDER BY, the "after the cursor" predicate and the cursor cannot disagree.
+    Annotate the constant rather than subscripting the call (``MINE: Keyset[Row] =
+    Keyset(...)``): a slotted frozen generic instance cannot take ``Keyset[Row](...)``'s
+    ``__orig_class__``.
+    """
+
+    kind: str
+    order: tuple[LiteralString, ...]
+    types: tuple[type, ...]
+    key: Callable[[RowT], list[Any]]
+
+    def __post_init__(self) -> None:
+        if not self.order or len(self.order) != len(self.types):
+            raise ValueError("a keyset needs one cursor type per sort expression")
+
+    @property
+    def order_by(self) -> LiteralString:
+        return ", ".join(f"{expression} DESC" for expression in self.order)
+
+    def after(self, cursor: str | None) -> tuple[LiteralString, dict[str, Any]]:
+        """The predicate "strictly after the cursor's key" and its parameters (``TRUE`` on the
+        first page). A cursor this list did not produce is a 422 ``invalid_cursor``
+        (:func:`preset.pagination.decode_cursor`)."""
+        if cursor is None:
+            return "TRUE", {}
+        values = decode_cursor(self.kind, cursor, self.types)
+        names = [f"after_{i}" for i in range(len(self.order))]
+        placeholders = ", ".join(f"%({name})s" for name in names)
+        predicate = f"({', '.join(self.order)}) < ({placeholders})"
+        return predicate, dict(zip(names, values, strict=True))
+
+
+async def keyset_list(
+    conn: AnyConnection,
+    row_type: type[RowT],
+    keyset: Keyset[RowT],
+    *,
+    select: LiteralString,
+    where: LiteralString = "TRUE",
+    params: Mapping[str, Any] | None = None,
+    cursor: str | None,
+    limit: int,
+) -> Page[RowT]:
+    """``<select> WHERE <where> AND <after the cursor> ORDER BY <keyset> LIMIT limit + 1`` as a
+    :class:`Page`. ``select`` is the statement up to its WHERE (``SELECT … FROM … JOIN …``);
+    ``where`` and ``params`` filter with ``%(name)s`` placeholders (not ``after_*``/``limit``)."""
+    after, after_params = keyset.after(cursor)
+    given = dict(params or {})
+    clash = [name for name in given if name == "limit" or name.startswith("after_")]
+    if clash:
+        raise ValueError(f"parameters clash with the keyset's: {sorted(clash)}")
+    query = f"{select} WHERE ({where}) AND {after} ORDER BY {keyset.order_by} LIMIT %(limit)s"
+    return await keyset_page(
+        conn,
+        row_type,
+        query,
+        {**given, **after_params},
+        limit=limit,
+        kind=keyset.kind,
+        sort_key=keyset.key,
+    )

@@ -208,30 +208,26 @@ async def delete_draft(conn: Connection, gig_id: uuid.UUID) -> bool:
     return deleted > 0
 
 
-MINE_CURSOR: Final = "gigs.mine"
+#: The caller's own gigs, newest first.
+MINE: Final[kit.Keyset[GigRow]] = kit.Keyset(
+    "gigs.mine", ("created_at", "id"), (datetime, uuid.UUID), lambda gig: [gig.created_at, gig.id]
+)
 
 
 async def list_own_gigs(
     conn: Connection, *, status: str | None, cursor: str | None, limit: int
 ) -> kit.Page[GigRow]:
-    """The caller's gigs, newest first, keyset-paged by (created_at, id)."""
-    after_at, after_id = kit.cursor_after(MINE_CURSOR, cursor, (datetime, uuid.UUID))
-    return await kit.keyset_page(
+    """The caller's gigs, newest first, optionally of one status, keyset-paged."""
+    return await kit.keyset_list(
         conn,
         GigRow,
-        f"""
-        SELECT {GIG_COLUMNS} FROM gigs
-         WHERE owner_user_id = (select auth.uid())
-           AND (%(status)s::text IS NULL OR status = %(status)s)
-           AND (%(after_at)s::timestamptz IS NULL
-                OR (created_at, id) < (%(after_at)s, %(after_id)s))
-         ORDER BY created_at DESC, id DESC
-         LIMIT %(limit)s
-        """,
-        {"status": status, "after_at": after_at, "after_id": after_id},
+        MINE,
+        select=f"SELECT {GIG_COLUMNS} FROM gigs",
+        where="owner_user_id = (select auth.uid()) "
+        "AND (%(status)s::text IS NULL OR status = %(status)s)",
+        params={"status": status},
+        cursor=cursor,
         limit=limit,
-        kind=MINE_CURSOR,
-        sort_key=lambda gig: [gig.created_at, gig.id],
     )
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from preset.api.context import CallerTx, UserTx
 from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT
 from preset.constants import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+from preset.db.kit import Page
 from preset.moodboards import service
+from preset.moodboards.repository import MoodboardRow
 from preset.moodboards.schemas import MoodboardCreate, MoodboardOut, MoodboardPage, MoodboardPatch
 
 router = APIRouter(prefix="/api/moodboards", tags=["moodboards"])
@@ -21,20 +23,19 @@ async def my_moodboards(
     ctx: UserTx,
     limit: Annotated[int, Query(ge=1, le=PAGE_SIZE_MAX)] = PAGE_SIZE_DEFAULT,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
-) -> dict[str, Any]:
+) -> Page[MoodboardRow]:
     """The caller's own moodboards, newest first."""
-    items, next_cursor = await service.list_own(ctx, cursor=cursor, limit=limit)
-    return {"items": items, "next_cursor": next_cursor}
+    return await service.list_own(ctx, cursor=cursor, limit=limit)
 
 
 @router.post("", status_code=201, response_model=MoodboardOut, dependencies=[WRITE_LIMIT])
-async def create_moodboard(payload: MoodboardCreate, ctx: UserTx) -> dict[str, Any]:
+async def create_moodboard(payload: MoodboardCreate, ctx: UserTx) -> MoodboardRow:
     """Create a moodboard (contributors), optionally attached to an own gig."""
     return await service.create_moodboard(ctx, payload)
 
 
 @router.get("/{moodboard_id}", response_model=MoodboardOut, dependencies=[READ_LIMIT])
-async def get_moodboard(moodboard_id: uuid.UUID, ctx: CallerTx) -> dict[str, Any]:
+async def get_moodboard(moodboard_id: uuid.UUID, ctx: CallerTx) -> MoodboardRow:
     """An own moodboard, or a public one (with its gig, when it has one)."""
     return await service.get_moodboard(ctx, moodboard_id)
 
@@ -42,7 +43,7 @@ async def get_moodboard(moodboard_id: uuid.UUID, ctx: CallerTx) -> dict[str, Any
 @router.patch("/{moodboard_id}", response_model=MoodboardOut, dependencies=[WRITE_LIMIT])
 async def update_moodboard(
     moodboard_id: uuid.UUID, payload: MoodboardPatch, ctx: UserTx
-) -> dict[str, Any]:
+) -> MoodboardRow:
     """Change an own moodboard: texts, visibility, the ordered items, the gig it belongs to."""
     return await service.update_moodboard(ctx, moodboard_id, payload)
 

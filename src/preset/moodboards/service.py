@@ -4,41 +4,44 @@ at most one per gig, public visibility."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Any
 
 from psycopg import errors as pg_errors
 
 from preset.caller import Caller, load_caller
 from preset.constants import MOODBOARD_PALETTE_SIZE, PAGE_SIZE_DEFAULT
+from preset.db import kit
 from preset.db.session import RequestContext
 from preset.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from preset.events import record_event
 from preset.gigs.service import load_gig_as
 from preset.moodboards import repository as repo
-from preset.moodboards.schemas import MoodboardCreate, MoodboardPatch
-from preset.pagination import decode_cursor, split_page
-
-Row = dict[str, Any]
-MINE_CURSOR: Final = "moodboards.mine"
+from preset.moodboards.repository import MoodboardRow
+from preset.moodboards.schemas import (
+    ColorItem,
+    ImageItem,
+    MoodboardCreate,
+    MoodboardItem,
+    MoodboardPatch,
+)
 
 
 async def _stored_items(
-    ctx: RequestContext, items: list[Any]
+    ctx: RequestContext, items: Sequence[MoodboardItem]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The items as stored (ids, positions) and the palette they give: the image items'
     colours (media.palette) in item order, then the colour swatches, without repeats."""
-    media_ids = [item.media_id for item in items if item.type == "image"]
-    media = await repo.images_visible(ctx.conn, media_ids) if media_ids else {}
+    images = {i: item.media_id for i, item in enumerate(items) if isinstance(item, ImageItem)}
+    media = await repo.media_swatches(ctx.conn, list(images.values())) if images else {}
     bad = [
         {
             "field": f"items.{i}.media_id",
             "message": "no image you can use has this id",
             "type": "value_error",
         }
-        for i, item in enumerate(items)
-        if item.type == "image"
-        and (item.media_id not in media or media[item.media_id]["type"] != "image")
+        for i, media_id in images.items()
+        if media_id not in media or media[media_id].type != "image"
     ]
     if bad:
         raise ValidationFailed(
@@ -51,9 +54,9 @@ async def _stored_items(
     for position, item in enumerate(items):
         data = item.model_dump(mode="json", exclude_none=True)
         stored.append({"id": str(uuid.uuid4()), "position": position, **data})
-        if item.type == "image":
-            colours.extend(media[item.media_id]["palette"] or [])
-    colours.extend(item.hex for item in items if item.type == "color")
+        if isinstance(item, ImageItem):
+            colours.extend(media[item.media_id].palette)
+    colours.extend(item.hex for item in items if isinstance(item, ColorItem))
     palette = list(dict.fromkeys(c.lower() for c in colours))[:MOODBOARD_PALETTE_SIZE]
     return stored, palette
 
@@ -62,12 +65,12 @@ async def _attach(
     ctx: RequestContext, caller: Caller, gig_id: uuid.UUID, moodboard_id: uuid.UUID | None
 ) -> None:
     await load_gig_as(ctx, caller, gig_id)
-    existing = await repo.moodboard_of_gig(ctx.conn, gig_id)
-    if existing is not None and existing["id"] != moodboard_id:
+    existing = await repo.moodboard_id_of_gig(ctx.conn, gig_id)
+    if existing is not None and existing != moodboard_id:
         raise Conflict(
             "the gig already has a moodboard",
             code="gig_has_moodboard",
-            details={"moodboard_id": str(existing["id"])},
+            details={"moodboard_id": str(existing)},
         )
 
 
@@ -77,7 +80,7 @@ def _one_per_gig(exc: pg_errors.UniqueViolation) -> Conflict | None:
     return None
 
 
-async def create_moodboard(ctx: RequestContext, payload: MoodboardCreate) -> Row:
+async def create_moodboard(ctx: RequestContext, payload: MoodboardCreate) -> MoodboardRow:
     caller = await load_caller(ctx)
     if caller.role not in ("contributor", "admin"):
         raise Forbidden("only contributors create moodboards", code="contributor_only")
@@ -100,40 +103,40 @@ async def create_moodboard(ctx: RequestContext, payload: MoodboardCreate) -> Row
         ctx.conn,
         "moodboard.created",
         "moodboard",
-        board["id"],
+        board.id,
         caller.user_id,
         {"gig_id": str(payload.gig_id) if payload.gig_id else None, "items": len(items)},
     )
     if payload.gig_id is not None:
-        await repo.set_gig_moodboard(ctx.conn, payload.gig_id, board["id"])
+        await repo.set_gig_moodboard(ctx.conn, payload.gig_id, board.id)
         await record_event(
             ctx.conn,
             "moodboard.attached",
             "moodboard",
-            board["id"],
+            board.id,
             caller.user_id,
             {"gig_id": str(payload.gig_id)},
         )
     return board
 
 
-async def get_moodboard(ctx: RequestContext, moodboard_id: uuid.UUID) -> Row:
+async def get_moodboard(ctx: RequestContext, moodboard_id: uuid.UUID) -> MoodboardRow:
     board = await repo.get_moodboard(ctx.conn, moodboard_id)
     if board is None:
         raise NotFound("no such moodboard", code="moodboard_not_found")
     return board
 
 
-async def _own_board(ctx: RequestContext, caller: Caller, moodboard_id: uuid.UUID) -> Row:
+async def _own_board(ctx: RequestContext, caller: Caller, moodboard_id: uuid.UUID) -> MoodboardRow:
     board = await get_moodboard(ctx, moodboard_id)
-    if board["owner_user_id"] != caller.user_id:
+    if not caller.may_act_as_owner(board.owner_user_id):
         raise Forbidden("only the moodboard's owner can do this", code="not_moodboard_owner")
     return board
 
 
 async def update_moodboard(
     ctx: RequestContext, moodboard_id: uuid.UUID, payload: MoodboardPatch
-) -> Row:
+) -> MoodboardRow:
     caller = await load_caller(ctx)
     board = await _own_board(ctx, caller, moodboard_id)
     fields = payload.model_fields_set
@@ -152,7 +155,7 @@ async def update_moodboard(
     if "items" in fields:
         items, palette = await _stored_items(ctx, payload.items or [])
         changes |= {"items": items, "palette": palette}
-    old_gig, new_gig = board["gig_id"], payload.gig_id if "gig_id" in fields else board["gig_id"]
+    old_gig, new_gig = board.gig_id, payload.gig_id if "gig_id" in fields else board.gig_id
     if new_gig != old_gig:
         if new_gig is not None:
             await _attach(ctx, caller, new_gig, moodboard_id)
@@ -208,17 +211,12 @@ async def delete_moodboard(ctx: RequestContext, moodboard_id: uuid.UUID) -> None
         "moodboard",
         moodboard_id,
         caller.user_id,
-        {"gig_id": str(board["gig_id"]) if board["gig_id"] else None},
+        {"gig_id": str(board.gig_id) if board.gig_id else None},
     )
 
 
 async def list_own(
     ctx: RequestContext, *, cursor: str | None, limit: int = PAGE_SIZE_DEFAULT
-) -> tuple[list[Row], str | None]:
+) -> kit.Page[MoodboardRow]:
     ctx.require_user_id()
-    after = None
-    if cursor:
-        at, board_id = decode_cursor(MINE_CURSOR, cursor, (datetime, uuid.UUID))
-        after = (at, board_id)
-    rows = await repo.list_own(ctx.conn, after=after, limit=limit + 1)
-    return split_page(rows, limit, MINE_CURSOR, lambda last: [last["created_at"], last["id"]])
+    return await repo.list_own(ctx.conn, cursor=cursor, limit=limit)
