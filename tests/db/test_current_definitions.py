@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import difflib
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
+from alembic.config import Config
 from alembic.script import ScriptDirectory
 from psycopg import sql
+from typer.testing import CliRunner
 
+from preset.cli import app, migration_files
 from preset.db import migrations, sqlfiles
 from preset.db.sqlfiles import DefinitionFileError, current_definitions
+from preset.settings import PROJECT_ROOT
 from tests.support.database import Database, TestServer, server_migration_lock
 
 #: The project's own objects: everything of public that no extension owns, and in the other
@@ -360,3 +367,61 @@ def test_the_function_files_use_create_or_replace() -> None:
         and re.search(r"^CREATE (FUNCTION|VIEW)", definition.path.read_text(), re.M)
     ]
     assert plain == []
+
+
+def test_changing_a_function_freeze_edit_apply_and_roll_back(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workflow of docs/schema.md, on a copy of migrations/ (never the repository's)."""
+    copy = tmp_path / "migrations"
+    shutil.copytree(PROJECT_ROOT / "migrations", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migration_files, "MIGRATIONS_DIR", copy)
+    for name, path in (
+        ("MIGRATIONS_DIR", copy),
+        ("SQL_DIR", copy / "sql"),
+        ("CURRENT_DIR", copy / "current"),
+    ):
+        monkeypatch.setattr(sqlfiles, name, path)
+    runner = CliRunner()
+    name = "functions/public.gig_transition_allowed.sql"
+    current = copy / "current" / name
+    frozen = copy / "sql" / "0003_row_level_security" / name
+    original = current.read_bytes()
+
+    # 1. Freeze: 0003 applies a copy of its own, byte for byte what it applied.
+    result = runner.invoke(app, ["db", "migration", "freeze", name])
+    assert result.exit_code == 0, result.output
+    assert frozen.read_bytes() == original
+    up_0003 = (copy / "sql" / "0003_row_level_security.up.sql").read_text()
+    assert f"\\apply current/{name} " not in up_0003
+    assert f"\\apply sql/0003_row_level_security/{name} sha256=" in up_0003
+    again = runner.invoke(app, ["db", "migration", "freeze", name])
+    assert again.exit_code == 1 and "exactly one migration must apply" in again.output
+
+    # 2. Edit the current file; 3. a new migration applies it, its down step the old text.
+    current.write_text(
+        current.read_text().replace(
+            "('closed', 'cancelled'))", "('closed', 'cancelled'), ('closed', 'draft'))"
+        )
+    )
+    created = runner.invoke(app, ["db", "migration", "new", "closed gigs reopen as drafts"])
+    assert created.exit_code == 0, created.output
+    (up,) = (copy / "sql").glob("*_closed_gigs_reopen_as_drafts.up.sql")
+    down = up.with_name(up.name.replace(".up.sql", ".down.sql"))
+    for sql_file, file in ((up, name), (down, frozen.relative_to(copy).as_posix())):
+        line = runner.invoke(app, ["db", "migration", "pin", file])
+        assert line.exit_code == 0, line.output
+        sql_file.write_text(sql_file.read_text() + line.output)
+    for path in sorted((copy / "sql").glob("*.sql")):
+        for apply in sqlfiles.apply_lines(path.read_text(), path.name):
+            sqlfiles.check_pin(apply)
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(copy))
+    config.attributes["url"] = db.url
+    allowed = "SELECT public.gig_transition_allowed('closed', 'draft') AS ok"
+    assert db.execute(allowed) == [{"ok": False}]
+    command.upgrade(config, "head")
+    assert db.execute(allowed) == [{"ok": True}]
+    command.downgrade(config, "-1")
+    assert db.execute(allowed) == [{"ok": False}]
