@@ -85,10 +85,13 @@ ALTER TABLE login_attempts FORCE ROW LEVEL SECURITY;
 REVOKE ALL ON user_credentials, refresh_tokens, email_tokens, login_attempts FROM PUBLIC, anon, authenticated;
 GRANT SELECT, INSERT, UPDATE, DELETE ON user_credentials, refresh_tokens, email_tokens, login_attempts TO service_role;
 
-\apply current/policies/public.user_credentials.sql sha256=9fffad426e63e510
-\apply current/policies/public.refresh_tokens.sql sha256=898c345b8b201aae
-\apply current/policies/public.email_tokens.sql sha256=685ce6b33507c715
-\apply current/policies/public.login_attempts.sql sha256=c9ebcf2f98670f54
+-- service_role bypasses RLS; the explicit policies say so in the catalogue as well, and they are
+-- the only ones: no policy names anon or authenticated, so neither can see a single row even if
+-- a grant were added by mistake.
+\apply current/policies/public.user_credentials.sql sha256=62ee79f3ef9ae4d0
+\apply current/policies/public.refresh_tokens.sql sha256=4cfdb8c21274dcd3
+\apply current/policies/public.email_tokens.sql sha256=320fd57e206616cd
+\apply current/policies/public.login_attempts.sql sha256=45f21d8e4f60fde5
 
 -- Hashes are redacted from the audit trail: it must never hold anything a login could use.
 \apply current/triggers/public.refresh_tokens.sql sha256=89085458dd995a93
