@@ -98,7 +98,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON user_credentials, refresh_tokens, email_
 \apply current/triggers/public.email_tokens.sql sha256=4581b0f0f51bf5ef
 \apply current/triggers/public.login_attempts.sql sha256=9e1d4536e0ed4b68
 
-\apply current/functions/public.current_account_state.sql sha256=2ef97a8a79a714e3
+-- ===================================================================== request-path helpers
+\apply current/functions/public.current_account_state.sql sha256=0ccf85902831e744
 REVOKE ALL ON FUNCTION public.current_account_state() FROM PUBLIC;
 -- authenticator too: EXECUTE is checked when the statement starts, before set_config('role')
 -- in the same statement has switched to authenticated.
@@ -108,7 +109,8 @@ GRANT EXECUTE ON FUNCTION public.current_account_state() TO authenticator, authe
 REVOKE ALL ON FUNCTION public.current_schema_revision() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.current_schema_revision() TO authenticator, anon, authenticated, service_role;
 
-\apply current/functions/public.profile_completion.sql sha256=043746b66910be81
+-- ===================================================================== profile completion
+\apply current/functions/public.profile_completion.sql sha256=0a73cfaa3dd42cff
 
 \apply current/functions/public.profiles_set_completion.sql sha256=f8c30404c714b015
 \apply current/triggers/public.profiles.sql sha256=8c01cc8fb743d0c9

@@ -51,6 +51,7 @@ CREATE INDEX idx_gigs_published_lnglat ON gigs
 -- dozen rows. A capped, index-only count of the candidates in the bounding cube picks the plan.
 -- The planner cannot make this choice itself: it estimates every cube containment at a fixed
 -- 0.1% of the table, whatever the radius.
+-- (0008 rewrote it: migrations/current/functions/public.discover_gig_page.sql is the function now.)
 CREATE FUNCTION public.discover_gig_page(
     center_lat float8,
     center_lng float8,
@@ -217,7 +218,8 @@ GRANT EXECUTE ON FUNCTION public.discover_gig_page(float8, float8, float8, text,
     timestamptz, text, boolean, text[], integer, timestamptz, uuid, integer, integer)
     TO anon, authenticated, service_role;
 
-\apply current/functions/public.gig_map_pin_ids.sql sha256=4d61d539b814db09
+-- ===================================================================== map pins
+\apply current/functions/public.gig_map_pin_ids.sql sha256=890733195ad0fa8d
 REVOKE ALL ON FUNCTION public.gig_map_pin_ids(float8, float8, float8, float8, boolean, text[], integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.gig_map_pin_ids(float8, float8, float8, float8, boolean, text[], integer)
     TO anon, authenticated, service_role;

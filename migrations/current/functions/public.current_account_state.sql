@@ -1,4 +1,3 @@
--- ===================================================================== request-path helpers
 -- The caller's account state, read in the same round trip that sets the request's role and
 -- claims: a suspended or banned user's still-valid access token stops working at once.
 -- SECURITY DEFINER so it needs no policy on users; it only ever answers about auth.uid().

@@ -1,4 +1,3 @@
--- ===================================================================== map pins
 -- The gigs discovery would show inside a latitude/longitude box, best first, at most max_pins.
 -- A box whose west edge is east of its east edge crosses the antimeridian and is searched as two
 -- boxes. SECURITY DEFINER for the same reason as discover_gig_page (the box operator is not

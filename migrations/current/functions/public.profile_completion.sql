@@ -1,4 +1,3 @@
--- ===================================================================== profile completion
 -- Kept current on every insert and update, whoever writes the row; the weighting is documented
 -- in docs/api.md and mirrored by preset.profiles.service.COMPLETION_WEIGHTS.
 CREATE OR REPLACE FUNCTION public.profile_completion(p public.profiles) RETURNS INTEGER
