@@ -3,16 +3,7 @@
 -- deviation from the document and why.
 SET LOCAL search_path = public, extensions;
 
--- Keeps updated_at current on every table that has one.
-CREATE FUNCTION public.set_updated_at() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, public
-AS $$
-BEGIN
-    NEW.updated_at := now();
-    RETURN NEW;
-END
-$$;
+\apply current/functions/public.set_updated_at.sql sha256=942eabe616a9cbca
 
 -- ===================================================================== users and profiles
 CREATE TABLE users (
@@ -161,21 +152,7 @@ CREATE INDEX idx_gigs_search_vector ON gigs USING GIN(search_vector);
 CREATE INDEX idx_gigs_moodboard_id ON gigs(moodboard_id);
 CREATE TRIGGER gigs_set_updated_at BEFORE UPDATE ON gigs FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
--- The earth point follows the latitude and longitude; a plain column (not an expression index)
--- so that dumps restore without needing the extension on the search path.
-CREATE FUNCTION public.gigs_set_location_geo() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, public, extensions
-AS $$
-BEGIN
-    IF NEW.location_lat IS NULL OR NEW.location_lng IS NULL THEN
-        NEW.location_geo := NULL;
-    ELSE
-        NEW.location_geo := ll_to_earth(NEW.location_lat::float8, NEW.location_lng::float8);
-    END IF;
-    RETURN NEW;
-END
-$$;
+\apply current/functions/public.gigs_set_location_geo.sql sha256=0caa72170e8f3198
 CREATE TRIGGER gigs_location_geo BEFORE INSERT OR UPDATE OF location_lat, location_lng, location_geo ON gigs
     FOR EACH ROW EXECUTE FUNCTION gigs_set_location_geo();
 
@@ -347,36 +324,10 @@ CREATE INDEX idx_reviews_rating ON reviews(rating);
 CREATE INDEX idx_reviews_created_at ON reviews(created_at);
 CREATE TRIGGER reviews_set_updated_at BEFORE UPDATE ON reviews FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
--- Profile rating and review count follow the public reviews (PRODUCT_RULES §6), so listings
--- never aggregate reviews on the fly.
-CREATE FUNCTION public.refresh_profile_rating(target UUID) RETURNS void
-LANGUAGE sql
-SECURITY DEFINER
-SET search_path = pg_catalog, public
-AS $$
-    UPDATE public.profiles p
-       SET rating = s.avg_rating, review_count = s.review_count
-      FROM (SELECT round(avg(rating)::numeric, 2) AS avg_rating, count(*)::int AS review_count
-              FROM public.reviews WHERE reviewee_id = target AND is_public) s
-     WHERE p.user_id = target;
-$$;
+\apply current/functions/public.refresh_profile_rating.sql sha256=167fca10ecb24571
 REVOKE ALL ON FUNCTION public.refresh_profile_rating(UUID) FROM PUBLIC;
 
-CREATE FUNCTION public.reviews_refresh_rating() RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog, public
-AS $$
-BEGIN
-    IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM public.refresh_profile_rating(OLD.reviewee_id);
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') AND (TG_OP = 'INSERT' OR NEW.reviewee_id <> OLD.reviewee_id) THEN
-        PERFORM public.refresh_profile_rating(NEW.reviewee_id);
-    END IF;
-    RETURN NULL;
-END
-$$;
+\apply current/functions/public.reviews_refresh_rating.sql sha256=6a7b08eb7596a707
 CREATE TRIGGER reviews_refresh_rating AFTER INSERT OR UPDATE OF rating, is_public, reviewee_id OR DELETE ON reviews
     FOR EACH ROW EXECUTE FUNCTION reviews_refresh_rating();
 

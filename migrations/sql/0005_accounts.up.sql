@@ -14,8 +14,7 @@ CREATE TABLE user_credentials (
     updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW(),
     CONSTRAINT user_credentials_argon2id CHECK (password_hash LIKE '$argon2id$%')
 );
-CREATE TRIGGER user_credentials_set_updated_at BEFORE UPDATE ON user_credentials
-    FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+\apply current/triggers/public.user_credentials.sql sha256=3123c4dd157cf16e
 
 -- ===================================================================== refresh tokens
 -- Rotating refresh tokens: each refresh replaces the presented token with a child in the same
@@ -89,86 +88,32 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON user_credentials, refresh_tokens, email_
 -- service_role bypasses RLS; the explicit policies say so in the catalogue as well, and they are
 -- the only ones: no policy names anon or authenticated, so neither can see a single row even if
 -- a grant were added by mistake.
-CREATE POLICY "Service role can manage credentials" ON user_credentials
-    FOR ALL TO service_role USING (true) WITH CHECK (true);
-CREATE POLICY "Service role can manage refresh tokens" ON refresh_tokens
-    FOR ALL TO service_role USING (true) WITH CHECK (true);
-CREATE POLICY "Service role can manage email tokens" ON email_tokens
-    FOR ALL TO service_role USING (true) WITH CHECK (true);
-CREATE POLICY "Service role can manage login attempts" ON login_attempts
-    FOR ALL TO service_role USING (true) WITH CHECK (true);
+\apply current/policies/public.user_credentials.sql sha256=62ee79f3ef9ae4d0
+\apply current/policies/public.refresh_tokens.sql sha256=4cfdb8c21274dcd3
+\apply current/policies/public.email_tokens.sql sha256=320fd57e206616cd
+\apply current/policies/public.login_attempts.sql sha256=45f21d8e4f60fde5
 
 -- Hashes are redacted from the audit trail: it must never hold anything a login could use.
-SELECT public.enable_audit('user_credentials', 'user_id', ARRAY['password_hash']);
-SELECT public.enable_audit('refresh_tokens', 'id', ARRAY['token_hash']);
-SELECT public.enable_audit('email_tokens', 'id', ARRAY['token_hash']);
-SELECT public.enable_audit('login_attempts');
+\apply current/triggers/public.refresh_tokens.sql sha256=89085458dd995a93
+\apply current/triggers/public.email_tokens.sql sha256=4581b0f0f51bf5ef
+\apply current/triggers/public.login_attempts.sql sha256=9e1d4536e0ed4b68
 
 -- ===================================================================== request-path helpers
--- The caller's account state, read in the same round trip that sets the request's role and
--- claims: a suspended or banned user's still-valid access token stops working at once.
--- SECURITY DEFINER so it needs no policy on users; it only ever answers about auth.uid().
-CREATE FUNCTION public.current_account_state() RETURNS TEXT
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public
-AS $$
-    SELECT coalesce(
-        (SELECT CASE
-                    WHEN u.account_status = 'suspended' AND u.suspended_until <= now() THEN 'active'
-                    ELSE u.account_status
-                END
-           FROM public.users u
-          WHERE u.id = auth.uid()),
-        'missing')
-$$;
+\apply current/functions/public.current_account_state.sql sha256=0ccf85902831e744
 REVOKE ALL ON FUNCTION public.current_account_state() FROM PUBLIC;
 -- authenticator too: EXECUTE is checked when the statement starts, before set_config('role')
 -- in the same statement has switched to authenticated.
 GRANT EXECUTE ON FUNCTION public.current_account_state() TO authenticator, authenticated, service_role;
 
--- Health checks compare the applied revision with the code's head without reading Alembic's
--- table as its owner.
-CREATE FUNCTION public.current_schema_revision() RETURNS TEXT
-LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public
-AS $$
-    SELECT version_num FROM public.alembic_version LIMIT 1
-$$;
+\apply current/functions/public.current_schema_revision.sql sha256=ba566cfcd55369e9
 REVOKE ALL ON FUNCTION public.current_schema_revision() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.current_schema_revision() TO authenticator, anon, authenticated, service_role;
 
 -- ===================================================================== profile completion
--- Kept current on every insert and update, whoever writes the row; the weighting is documented
--- in docs/api.md and mirrored by preset.profiles.service.COMPLETION_WEIGHTS.
-CREATE FUNCTION public.profile_completion(p public.profiles) RETURNS INTEGER
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, public
-AS $$
-    SELECT (CASE WHEN char_length(btrim(coalesce(p.display_name, ''))) > 0 THEN 10 ELSE 0 END)
-         + (CASE WHEN char_length(coalesce(p.handle, '')) > 0 THEN 10 ELSE 0 END)
-         + (CASE WHEN char_length(btrim(coalesce(p.avatar_url, ''))) > 0 THEN 15 ELSE 0 END)
-         + (CASE WHEN char_length(btrim(coalesce(p.bio, ''))) > 0 THEN 15 ELSE 0 END)
-         + (CASE WHEN char_length(btrim(coalesce(p.city, ''))) > 0 THEN 10 ELSE 0 END)
-         + (CASE WHEN char_length(btrim(coalesce(p.country, ''))) > 0 THEN 5 ELSE 0 END)
-         + (CASE WHEN cardinality(p.style_tags) > 0 THEN 10 ELSE 0 END)
-         + (CASE WHEN cardinality(p.looking_for_types) > 0 THEN 10 ELSE 0 END)
-         + (CASE WHEN p.experience_years > 0 THEN 5 ELSE 0 END)
-         + (CASE WHEN cardinality(p.portfolio_urls) > 0 THEN 10 ELSE 0 END)
-$$;
+\apply current/functions/public.profile_completion.sql sha256=0a73cfaa3dd42cff
 
-CREATE FUNCTION public.profiles_set_completion() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, public
-AS $$
-BEGIN
-    NEW.profile_completion_percentage := public.profile_completion(NEW);
-    RETURN NEW;
-END
-$$;
--- Named to sort after any guard trigger on profiles: BEFORE triggers fire in name order, so a
--- guard comparing OLD and NEW sees the user's own change, not the recomputed percentage.
-CREATE TRIGGER profiles_zz_set_completion BEFORE INSERT OR UPDATE ON profiles
-    FOR EACH ROW EXECUTE FUNCTION profiles_set_completion();
+\apply current/functions/public.profiles_set_completion.sql sha256=f8c30404c714b015
+\apply current/triggers/public.profiles.sql sha256=8c01cc8fb743d0c9
 
 -- Rows that existed before this migration get their percentage once.
 UPDATE profiles p SET profile_completion_percentage = public.profile_completion(p)

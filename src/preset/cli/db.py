@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
 from preset.cli.console import console, errors, fail, safe_url
-from preset.cli.migration_files import create_migration
+from preset.cli.migration_files import apply_line, create_migration, freeze_definition
 from preset.db import migrations
 from preset.db.embedded import EmbeddedPostgresError
 from preset.db.urls import app_url, embedded_server, owner_url, uses_embedded
@@ -219,6 +219,34 @@ def new_migration(
     console.print(f"[green]created revision {created.revision}[/] (after {created.down_revision})")
     for path in (created.script, created.up_sql, created.down_sql):
         console.print(f"  {path}")
+
+
+@migration_app.command("pin")
+def pin_definition(
+    file: Annotated[
+        str,
+        typer.Argument(help="A file of migrations/current/, e.g. functions/public.is_admin.sql."),
+    ],
+) -> None:
+    """Print the `\\apply` line that applies a current definition file as it is now."""
+    try:
+        line = apply_line(file)
+    except ValueError as exc:
+        fail(str(exc))
+    typer.echo(line)
+
+
+@migration_app.command("freeze")
+def freeze(
+    file: Annotated[str, typer.Argument(help="A file of migrations/current/, before you edit it.")],
+) -> None:
+    """Give the migration that applies a current file a frozen copy, so the file may change."""
+    try:
+        frozen = freeze_definition(file)
+    except ValueError as exc:
+        fail(str(exc))
+    console.print(f"[green]{frozen.migration.name}[/] now applies its own copy: {frozen.copy}")
+    console.print("edit the current file, then apply it from a new migration")
 
 
 # ----------------------------------------------------------------------------------- seeding

@@ -1,0 +1,8 @@
+CREATE OR REPLACE FUNCTION public.my_participating_gig_ids() RETURNS SETOF UUID
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public
+AS $$
+    SELECT id FROM public.gigs WHERE owner_user_id = auth.uid()
+    UNION
+    SELECT gig_id FROM public.applications WHERE applicant_user_id = auth.uid() AND status = 'accepted'
+$$;

@@ -1,0 +1,3 @@
+-- The only policy: no policy names anon or authenticated (see user_credentials').
+CREATE POLICY "Service role can manage email tokens" ON public.email_tokens
+    FOR ALL TO service_role USING (true) WITH CHECK (true);

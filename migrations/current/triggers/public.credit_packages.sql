@@ -1,0 +1,13 @@
+CREATE TRIGGER credit_packages_set_updated_at BEFORE UPDATE ON public.credit_packages
+    FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+-- The audit trail (docs/schema.md "Audit trail"): every change, one statement at a time.
+CREATE TRIGGER audit_insert AFTER INSERT ON public.credit_packages
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
+CREATE TRIGGER audit_update AFTER UPDATE ON public.credit_packages
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON public.credit_packages
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');

@@ -1,0 +1,10 @@
+-- The audit trail (docs/schema.md "Audit trail"): every change, one statement at a time.
+CREATE TRIGGER audit_insert AFTER INSERT ON public.refresh_tokens
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{token_hash}');
+CREATE TRIGGER audit_update AFTER UPDATE ON public.refresh_tokens
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{token_hash}');
+CREATE TRIGGER audit_delete AFTER DELETE ON public.refresh_tokens
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{token_hash}');

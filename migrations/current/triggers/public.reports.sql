@@ -1,0 +1,13 @@
+CREATE TRIGGER reports_priority BEFORE INSERT ON public.reports
+    FOR EACH ROW EXECUTE FUNCTION public.reports_set_priority();
+
+-- The audit trail (docs/schema.md "Audit trail"): every change, one statement at a time.
+CREATE TRIGGER audit_insert AFTER INSERT ON public.reports
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
+CREATE TRIGGER audit_update AFTER UPDATE ON public.reports
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON public.reports
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');

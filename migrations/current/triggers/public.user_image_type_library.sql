@@ -1,0 +1,15 @@
+CREATE TRIGGER user_image_type_library_guard BEFORE UPDATE ON public.user_image_type_library
+    FOR EACH ROW EXECUTE FUNCTION public.guard_image_types_update();
+CREATE TRIGGER user_image_type_library_set_updated_at BEFORE UPDATE ON public.user_image_type_library
+    FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+-- The audit trail (docs/schema.md "Audit trail"): every change, one statement at a time.
+CREATE TRIGGER audit_insert AFTER INSERT ON public.user_image_type_library
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
+CREATE TRIGGER audit_update AFTER UPDATE ON public.user_image_type_library
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
+CREATE TRIGGER audit_delete AFTER DELETE ON public.user_image_type_library
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION public.audit_changes('id', '{}');
