@@ -53,7 +53,8 @@ def database_errors() -> Iterator[None]:
 
 
 def _outside_server_note() -> str:
-    url = get_settings().db.database_url or ""
+    database_url = get_settings().db.database_url
+    url = database_url.get_secret_value() if database_url else ""
     return f"DATABASE_URL is set: using the outside server {safe_url(url)}"
 
 
