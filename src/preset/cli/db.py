@@ -22,10 +22,12 @@ from preset.seed.base import BaseSeedResult, connect_owner, seed_base
 from preset.seed.demo import (
     DEFAULT_DEMO_SEED,
     DEFAULT_DEMO_USERS,
+    DEMO_EMAIL_DOMAIN,
     DemoSeedConflict,
     build_demo_dataset,
     load_demo,
 )
+from preset.seed.demo.logins import DemoLogin, assign_demo_password
 from preset.settings import get_settings
 
 app = typer.Typer(
@@ -306,10 +308,25 @@ def run_seed(*, demo: bool, users: int, seed: int, reset_passwords: bool = False
                 inserted = load_demo(conn, dataset, progress=on_progress)
             except DemoSeedConflict as exc:
                 fail(str(exc))
+            demo_login = _demo_password(conn, reset=reset_passwords)
             conn.commit()
         progress.update(task, completed=total, description="demo data")
     summary = ", ".join(f"{table} {count}" for table, count in inserted.items() if count)
     console.print(f"demo seed: {summary or 'already present, nothing added'}")
+    if demo_login:
+        console.print(
+            f"demo logins: every demo person ({demo_login.users}, e-mails "
+            f"*@{DEMO_EMAIL_DOMAIN}, e.g. {demo_login.example_email}) has the password "
+            f"[bold]{demo_login.password}[/] (development only; shown once, "
+            "--reset-passwords for a new one)"
+        )
+
+
+def _demo_password(conn: psycopg.Connection[Any], *, reset: bool) -> DemoLogin | None:
+    """One shared password for the demo people, in development only (as for the seed users)."""
+    if not get_settings().app.is_development:
+        return None
+    return assign_demo_password(conn, reset=reset)
 
 
 @app.command()
@@ -326,14 +343,15 @@ def seed(
     reset_passwords: Annotated[
         bool,
         typer.Option(
-            "--reset-passwords", help="Development only: new passwords for the seed users."
+            "--reset-passwords",
+            help="Development only: new passwords for the seed users (and the demo people).",
         ),
     ] = False,
 ) -> None:
     """Load the seed users (admin, talent, contributor); --demo adds a realistic data set.
 
-    Idempotent: running it again adds nothing. In development the seed users get passwords,
-    printed once.
+    Idempotent: running it again adds nothing. In development the seed users get passwords and
+    the demo people one shared password, printed once.
     """
     with database_errors():
         run_seed(demo=demo, users=users, seed=random_seed, reset_passwords=reset_passwords)
