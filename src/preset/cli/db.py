@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,12 +9,10 @@ import psycopg
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-from preset.cli.console import console, errors, fail, safe_url
+from preset.cli.console import command_errors, console, errors, fail, safe_url
 from preset.cli.migration_files import create_migration
 from preset.db import migrations
-from preset.db.embedded import EmbeddedPostgresError
 from preset.db.urls import app_url, embedded_server, owner_url, uses_embedded
 from preset.seed.base import BaseSeedResult, connect_owner, seed_base
 from preset.seed.demo import (
@@ -39,19 +35,8 @@ migration_app = typer.Typer(help="Author migrations.", no_args_is_help=True)
 app.add_typer(migration_app, name="migration")
 
 
-@contextmanager
-def database_errors() -> Iterator[None]:
-    """Turn connection and server failures into one clear message instead of a traceback."""
-    try:
-        yield
-    except EmbeddedPostgresError as exc:
-        fail(f"the embedded PostgreSQL server failed: {exc}")
-    except (psycopg.OperationalError, SQLAlchemyOperationalError) as exc:
-        target = "DATABASE_URL" if not uses_embedded() else "the embedded server"
-        fail(
-            f"cannot reach the database ({target}): {str(exc).strip().splitlines()[0]}",
-            hint="check DATABASE_URL, or unset it to use the embedded server",
-        )
+#: Kept for the commands that wrap their work in it; the root group applies it to every command.
+database_errors = command_errors
 
 
 def _outside_server_note() -> str:
