@@ -48,6 +48,9 @@ def run_server(host: str, port: int, workers: int, reload: bool) -> None:
         workers=None if reload else workers,
         reload=reload,
         log_level="info",
+        # One line per request: the app's structured `request` line (preset.api.middleware),
+        # not uvicorn's plain access line as well.
+        access_log=False,
     )
 
 
