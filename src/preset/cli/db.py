@@ -57,6 +57,11 @@ def start() -> None:
         status = server.start()
         owner_url()  # creates the application database when it is missing
     console.print(f"[green]embedded PostgreSQL[/] {status.describe()}")
+    if server.config_outdated():
+        console.print(
+            "[yellow]note:[/] it runs with an older configuration; "
+            "`preset db stop && preset db start` applies the current one"
+        )
     console.print(f"connect with: psql '{owner_url(start=False)}'")
 
 
