@@ -88,10 +88,15 @@ def test_an_unknown_revision_is_one_line(cli: CliRunner, db: Database) -> None:
     assert "9999" in line
 
 
-def test_an_unknown_setting_is_one_line_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "command", [["db", "url"], ["db", "migrate"], ["serve"], ["up", "--no-serve"], ["worker"]]
+)
+def test_an_unknown_setting_is_one_line_naming_it(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
     monkeypatch.setenv("PRESET_DB_POOL_MAX", "3")
-    result = CliRunner().invoke(app, ["db", "url"])
+    result = CliRunner().invoke(app, command)
     assert result.exit_code == 2
     line = _one_error_line(result.output)
     assert "PRESET_DB_POOL_MAX" in line and "PRESET_DB_POOL_MAX_SIZE" in line
