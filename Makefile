@@ -9,7 +9,7 @@ STEPS ?= 1
 USERS ?= 300
 
 .DEFAULT_GOAL := help
-.PHONY: help setup up up-demo serve worker test test-pg15 ci lint format typecheck db-start db-stop \
+.PHONY: help setup up up-demo serve worker test test-pg15 test-stop ci lint format typecheck db-start db-stop \
 	db-status db-url migrate rollback rollback-base migrations migration seed seed-demo bench \
 	bench-users-me bench-data bench-discovery freeze
 
@@ -37,7 +37,10 @@ test: ## Run the whole test suite in parallel (embedded PostgreSQL unless DATABA
 test-pg15: ## Run the whole suite against the machine's PostgreSQL 15 (PG15_URL)
 	DATABASE_URL=$(PG15_URL) $(DEV) test
 
-ci: ## What CI runs: lint, then the suite on embedded PostgreSQL and on PostgreSQL 15
+test-stop: ## Stop the test suite's own embedded server (it keeps running between runs)
+	$(DEV) test --stop
+
+ci: ## What CI runs: ruff check, mypy, then the suite on embedded PostgreSQL and on PostgreSQL 15
 	bash .ci/run
 
 lint: ## ruff check and format check

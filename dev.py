@@ -3,6 +3,8 @@
 
     python3 dev.py up [preset up options]     virtual environment, install, then `preset up`
     python3 dev.py test [pytest options]      virtual environment, install, then the whole suite
+    python3 dev.py test --stop                stop the suite's own embedded server (it keeps running
+                                              between runs; data in .data/test)
     python3 dev.py lint | typecheck           ruff / mypy
     python3 dev.py preset ARGS…               any `preset` command inside the environment
     python3 dev.py freeze                     rewrite constraints.txt from the environment
@@ -114,8 +116,17 @@ def exec_in_venv(program: str, args: list[str]) -> int:
     return 0  # pragma: no cover
 
 
+#: Stops the suite's server wherever tests/support/database.py says it lives.
+STOP_TEST_SERVER = (
+    "from tests.support.database import suite_cluster; "
+    "print('test server:', suite_cluster().stop().describe())"
+)
+
+
 def test(args: list[str]) -> int:
     ensure_environment()
+    if args == ["--stop"]:
+        return run([str(venv_bin("python")), "-c", STOP_TEST_SERVER])
     parallel = any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
     options = [] if parallel or "no:xdist" in args else ["-n", "auto"]
     return run([str(venv_bin("python")), "-m", "pytest", *options, *args])

@@ -127,7 +127,8 @@ def start_server(
             # server trusts local connections, as the embedded one does).
             "APP_DATABASE_URL": render(
                 make_url(url).set(
-                    username="authenticator", password=get_settings().db.authenticator_password
+                    username="authenticator",
+                    password=get_settings().db.authenticator_password.get_secret_value(),
                 )
             ),
             "PRESET_DB_POOL_MIN_SIZE": str(pool_size),

@@ -8,21 +8,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
+import psycopg
 import pytest
 
 from preset.db.embedded import EmbeddedPostgres
 from preset.db.urls import normalise, with_database
-from preset.settings import PROJECT_ROOT
 from tests.support.database import (
     Database,
     TestServer,
     server_migration_lock,
+    suite_cluster,
     worker_suffix,
 )
-
-TEST_EMBEDDED_PORT = int(os.environ.get("PRESET_TEST_EMBEDDED_PORT", "54339"))
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +30,9 @@ def test_server() -> Iterator[TestServer]:
         yield TestServer(with_database(normalise(outside), "postgres"), "DATABASE_URL")
         return
     # One embedded cluster for the whole run, shared by the xdist workers (start is idempotent
-    # and serialised by PostgreSQL's own postmaster.pid lock).
-    data_dir = Path(os.environ.get("PRESET_TEST_DATA_DIR", PROJECT_ROOT / ".data" / "test"))
-    server = EmbeddedPostgres(data_dir, TEST_EMBEDDED_PORT)
+    # and serialised by PostgreSQL's own postmaster.pid lock). It keeps running afterwards, for
+    # the next run: `python3 dev.py test --stop` stops it.
+    server = suite_cluster()
     _start_shared(server)
     yield TestServer(server.url("postgres"), "embedded")
 
@@ -47,6 +45,20 @@ def _start_shared(server: EmbeddedPostgres) -> None:
     with lock_path.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         server.start()
+        if server.config_outdated() and not _has_clients(server):
+            # Left running by an older checkout (one that archived WAL, say): the new settings
+            # only apply on a restart, safe while nobody else is connected.
+            server.stop()
+            server.start()
+
+
+def _has_clients(server: EmbeddedPostgres) -> bool:
+    with psycopg.connect(server.url("postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return bool(row and row[0])
 
 
 @pytest.fixture(scope="session")

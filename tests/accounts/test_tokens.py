@@ -14,7 +14,7 @@ from preset.auth.tokens import decode_access_token
 from preset.settings import AuthSettings
 from tests.support.api import assert_error, bearer, signup
 
-SECRET = AuthSettings().jwt_secret
+SECRET = AuthSettings().jwt_secret.get_secret_value()
 
 
 def _claims(user: dict[str, Any], **overrides: Any) -> dict[str, Any]:

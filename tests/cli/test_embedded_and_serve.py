@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -133,3 +134,44 @@ def test_serve_runs_the_api(db: Database) -> None:
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_serve_logs_each_request_once_as_structured_json(db: Database) -> None:
+    """uvicorn's own access line is off: the app's `request` line (JSON) is the only one."""
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": db.url, "PRESET_ENV": "test", "PRESET_LOG_LEVEL": "INFO"}
+    preset = Path(sys.executable).parent / "preset"
+    process = subprocess.Popen(
+        [str(preset), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    request_id = f"log-{uuid.uuid4().hex[:12]}"
+    try:
+        deadline = time.monotonic() + 30
+        answered = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                answered = httpx.get(
+                    f"http://127.0.0.1:{port}/health",
+                    headers={"X-Request-ID": request_id},
+                    timeout=2,
+                )
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert answered is not None and answered.status_code == 200
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=15)
+    lines = output.decode().splitlines()
+    about_health = [line for line in lines if "/health" in line]
+    assert len(about_health) == 1, lines
+    entry = json.loads(about_health[0])
+    assert entry["event"] == "request"
+    assert entry["request_id"] == request_id
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health", 200)
+    assert entry["client"] == "127.0.0.1"
+    assert isinstance(entry["duration_ms"], int | float)
+    assert not any('"GET /health' in line for line in lines)  # uvicorn's access format

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -19,9 +20,24 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from preset.db import migrations
+from preset.db.embedded import EmbeddedPostgres
 from preset.db.urls import with_database
+from preset.settings import PROJECT_ROOT
 
 DbRow = dict[str, Any]
+
+#: The suite's own embedded server (unless DATABASE_URL is set): these two variables move it.
+TEST_PORT_VARIABLE = "PRESET_TEST_EMBEDDED_PORT"
+TEST_DATA_DIR_VARIABLE = "PRESET_TEST_DATA_DIR"
+DEFAULT_TEST_PORT = 54339
+
+
+def suite_cluster() -> EmbeddedPostgres:
+    """The test suite's throw-away cluster: no WAL archive, little WAL kept (see
+    preset.db.embedded), in `.data/test` on port 54339 unless the variables above say otherwise."""
+    data_dir = Path(os.environ.get(TEST_DATA_DIR_VARIABLE, PROJECT_ROOT / ".data" / "test"))
+    port = int(os.environ.get(TEST_PORT_VARIABLE, str(DEFAULT_TEST_PORT)))
+    return EmbeddedPostgres(data_dir, port, archive=None)
 
 
 @dataclass(frozen=True)

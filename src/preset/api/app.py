@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -73,6 +74,9 @@ def create_anon_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
     )
 
 
+#: Where the API documentation pages' assets are served.
+DOCS_ASSETS_URL = "/docs-assets"
+
 _heap_frozen = False
 
 
@@ -104,7 +108,10 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
             _freeze_startup_heap()
             yield
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc load their scripts, styles and icon from the app itself (the
+    # files ship in the pinned fastapi-offline wheel), never from a CDN: they work offline.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS_URL,
         title="Preset API",
         version="0.1.0",
         summary="Marketplace for creative shoots: accounts, profiles and more.",

@@ -58,11 +58,13 @@ class RequestContextMiddleware:
                 raise
             await internal_error(request_id)(scope, receive, send_with_headers)
         finally:
+            client = scope.get("client")
             logger.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
+                client=client[0] if client else None,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")

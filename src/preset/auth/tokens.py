@@ -46,7 +46,7 @@ def issue_access_token(
         # Supabase keeps application roles out of the database-role claim.
         "app_metadata": {"role": user_role},
     }
-    return jwt.encode(payload, settings.jwt_secret, algorithm=ALGORITHM), ttl
+    return jwt.encode(payload, settings.jwt_secret.get_secret_value(), algorithm=ALGORITHM), ttl
 
 
 # Verified tokens by their exact text: a client sends the same token for many requests, and the
@@ -58,7 +58,7 @@ _verified: dict[tuple[str, str, str], AccessClaims] = {}
 
 def decode_access_token(settings: AuthSettings, token: str) -> AccessClaims:
     """Verify signature, algorithm, audience, expiry and required claims; 401 on any failure."""
-    key = (token, settings.jwt_secret, settings.jwt_audience)
+    key = (token, settings.jwt_secret.get_secret_value(), settings.jwt_audience)
     cached = _verified.get(key)
     if cached is not None:
         if cached.exp <= time.time():
@@ -76,7 +76,7 @@ def _decode_uncached(settings: AuthSettings, token: str) -> AccessClaims:
     try:
         payload = jwt.decode(
             token,
-            settings.jwt_secret,
+            settings.jwt_secret.get_secret_value(),
             algorithms=[ALGORITHM],
             audience=settings.jwt_audience,
             options={"require": list(REQUIRED_CLAIMS)},

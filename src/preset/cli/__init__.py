@@ -5,9 +5,11 @@ from __future__ import annotations
 import typer
 
 from preset.cli import db, server, worker
+from preset.cli.console import PresetGroup
 from preset.settings import get_settings
 
 app = typer.Typer(
+    cls=PresetGroup,
     name="preset",
     help="Preset: the marketplace for creative shoots. Database, seeding and the API server.",
     no_args_is_help=True,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -11,21 +9,21 @@ import psycopg
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 
-from preset.cli.console import console, errors, fail, safe_url
+from preset.cli.console import command_errors, console, errors, fail, safe_url
 from preset.cli.migration_files import apply_line, create_migration, freeze_definition
 from preset.db import migrations
-from preset.db.embedded import EmbeddedPostgresError
 from preset.db.urls import app_url, embedded_server, owner_url, uses_embedded
 from preset.seed.base import BaseSeedResult, connect_owner, seed_base
 from preset.seed.demo import (
     DEFAULT_DEMO_SEED,
     DEFAULT_DEMO_USERS,
+    DEMO_EMAIL_DOMAIN,
     DemoSeedConflict,
     build_demo_dataset,
     load_demo,
 )
+from preset.seed.demo.logins import DemoLogin, assign_demo_password
 from preset.settings import get_settings
 
 app = typer.Typer(
@@ -37,23 +35,13 @@ migration_app = typer.Typer(help="Author migrations.", no_args_is_help=True)
 app.add_typer(migration_app, name="migration")
 
 
-@contextmanager
-def database_errors() -> Iterator[None]:
-    """Turn connection and server failures into one clear message instead of a traceback."""
-    try:
-        yield
-    except EmbeddedPostgresError as exc:
-        fail(f"the embedded PostgreSQL server failed: {exc}")
-    except (psycopg.OperationalError, SQLAlchemyOperationalError) as exc:
-        target = "DATABASE_URL" if not uses_embedded() else "the embedded server"
-        fail(
-            f"cannot reach the database ({target}): {str(exc).strip().splitlines()[0]}",
-            hint="check DATABASE_URL, or unset it to use the embedded server",
-        )
+#: Kept for the commands that wrap their work in it; the root group applies it to every command.
+database_errors = command_errors
 
 
 def _outside_server_note() -> str:
-    url = get_settings().db.database_url or ""
+    database_url = get_settings().db.database_url
+    url = database_url.get_secret_value() if database_url else ""
     return f"DATABASE_URL is set: using the outside server {safe_url(url)}"
 
 
@@ -69,6 +57,11 @@ def start() -> None:
         status = server.start()
         owner_url()  # creates the application database when it is missing
     console.print(f"[green]embedded PostgreSQL[/] {status.describe()}")
+    if server.config_outdated():
+        console.print(
+            "[yellow]note:[/] it runs with an older configuration; "
+            "`preset db stop && preset db start` applies the current one"
+        )
     console.print(f"connect with: psql '{owner_url(start=False)}'")
 
 
@@ -333,10 +326,25 @@ def run_seed(*, demo: bool, users: int, seed: int, reset_passwords: bool = False
                 inserted = load_demo(conn, dataset, progress=on_progress)
             except DemoSeedConflict as exc:
                 fail(str(exc))
+            demo_login = _demo_password(conn, reset=reset_passwords)
             conn.commit()
         progress.update(task, completed=total, description="demo data")
     summary = ", ".join(f"{table} {count}" for table, count in inserted.items() if count)
     console.print(f"demo seed: {summary or 'already present, nothing added'}")
+    if demo_login:
+        console.print(
+            f"demo logins: every demo person ({demo_login.users}, e-mails "
+            f"*@{DEMO_EMAIL_DOMAIN}, e.g. {demo_login.example_email}) has the password "
+            f"[bold]{demo_login.password}[/] (development only; shown once, "
+            "--reset-passwords for a new one)"
+        )
+
+
+def _demo_password(conn: psycopg.Connection[Any], *, reset: bool) -> DemoLogin | None:
+    """One shared password for the demo people, in development only (as for the seed users)."""
+    if not get_settings().app.is_development:
+        return None
+    return assign_demo_password(conn, reset=reset)
 
 
 @app.command()
@@ -353,14 +361,15 @@ def seed(
     reset_passwords: Annotated[
         bool,
         typer.Option(
-            "--reset-passwords", help="Development only: new passwords for the seed users."
+            "--reset-passwords",
+            help="Development only: new passwords for the seed users (and the demo people).",
         ),
     ] = False,
 ) -> None:
     """Load the seed users (admin, talent, contributor); --demo adds a realistic data set.
 
-    Idempotent: running it again adds nothing. In development the seed users get passwords,
-    printed once.
+    Idempotent: running it again adds nothing. In development the seed users get passwords and
+    the demo people one shared password, printed once.
     """
     with database_errors():
         run_seed(demo=demo, users=users, seed=random_seed, reset_passwords=reset_passwords)

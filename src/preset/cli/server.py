@@ -12,6 +12,7 @@ from preset.cli.db import database_errors, run_seed
 from preset.db import migrations
 from preset.db.urls import embedded_server, owner_url, uses_embedded
 from preset.seed.demo import DEFAULT_DEMO_SEED, DEFAULT_DEMO_USERS
+from preset.settings import get_settings
 
 APP_FACTORY = "preset.api.app:create_app"
 
@@ -37,6 +38,8 @@ def check_app_factory() -> None:
 
 def run_server(host: str, port: int, workers: int, reload: bool) -> None:
     check_app_factory()
+    # Bad settings fail here, in one line, rather than inside uvicorn's app loading.
+    get_settings()
     import uvicorn
 
     console.print(f"[green]serving[/] http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
@@ -48,6 +51,9 @@ def run_server(host: str, port: int, workers: int, reload: bool) -> None:
         workers=None if reload else workers,
         reload=reload,
         log_level="info",
+        # One line per request: the app's structured `request` line (preset.api.middleware),
+        # not uvicorn's plain access line as well.
+        access_log=False,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import URL, make_url
 
-from preset.db.embedded import EmbeddedPostgres
+from preset.db.embedded import EmbeddedPostgres, WalArchive
 from preset.settings import Settings, get_settings
 
 AUTHENTICATOR_ROLE = "authenticator"
@@ -17,7 +17,11 @@ AUTHENTICATOR_ROLE = "authenticator"
 
 def embedded_server(settings: Settings | None = None) -> EmbeddedPostgres:
     settings = settings or get_settings()
-    return EmbeddedPostgres(settings.app.data_dir, settings.db.embedded_port)
+    archive = WalArchive(
+        max_age_hours=settings.db.wal_archive_max_age_hours,
+        max_bytes=settings.db.wal_archive_max_mb * 1024 * 1024,
+    )
+    return EmbeddedPostgres(settings.app.data_dir, settings.db.embedded_port, archive=archive)
 
 
 def uses_embedded(settings: Settings | None = None) -> bool:
@@ -29,7 +33,7 @@ def owner_url(settings: Settings | None = None, *, start: bool = True) -> str:
     """The owner connection string; starts the embedded server when that is the target."""
     settings = settings or get_settings()
     if settings.db.database_url:
-        return normalise(settings.db.database_url)
+        return normalise(settings.db.database_url.get_secret_value())
     server = embedded_server(settings)
     if start:
         server.start()
@@ -40,10 +44,13 @@ def owner_url(settings: Settings | None = None, *, start: bool = True) -> str:
 def app_url(settings: Settings | None = None, *, start: bool = True) -> str:
     settings = settings or get_settings()
     if settings.db.app_database_url:
-        return normalise(settings.db.app_database_url)
+        return normalise(settings.db.app_database_url.get_secret_value())
     owner = make_url(owner_url(settings, start=start))
     return render(
-        owner.set(username=AUTHENTICATOR_ROLE, password=settings.db.authenticator_password)
+        owner.set(
+            username=AUTHENTICATOR_ROLE,
+            password=settings.db.authenticator_password.get_secret_value(),
+        )
     )
 
 

@@ -51,7 +51,7 @@ class SmtpMailer:
             if settings.smtp_starttls:
                 client.starttls()
             if settings.smtp_username and settings.smtp_password:
-                client.login(settings.smtp_username, settings.smtp_password)
+                client.login(settings.smtp_username, settings.smtp_password.get_secret_value())
             client.send_message(self._message(mail))
 
     async def send(self, mail: OutgoingMail) -> None:
