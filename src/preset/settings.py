@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -104,6 +105,18 @@ class RateLimitSettings(BaseSettings):
     write_per_minute: int = Field(default=120, ge=1)
 
 
+class HttpSettings(BaseSettings):
+    """Limits on what a request may carry (preset.api.middleware.InputGuardMiddleware)."""
+
+    model_config = _config("PRESET_HTTP_")
+
+    #: Largest request body, in bytes (413 payload_too_large past it).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    #: Per path prefix overrides of ``max_body_bytes`` (the longest matching prefix wins), e.g.
+    #: ``PRESET_HTTP_BODY_LIMITS='{"/api/media/": 52428800}'`` for uploads.
+    body_limits: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+
+
 class Settings(BaseSettings):
     """All settings; secrets refused at their development defaults outside development."""
 
@@ -114,6 +127,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
 
     @model_validator(mode="after")
     def _secrets_required_outside_development(self) -> Settings:

@@ -15,7 +15,7 @@ from preset.api.context import Connection, pin_to_anon
 from preset.api.errors import install_error_handlers
 from preset.api.health import router as health_router
 from preset.api.logging import configure_logging
-from preset.api.middleware import RequestContextMiddleware
+from preset.api.middleware import InputGuardMiddleware, RequestContextMiddleware
 from preset.api.ratelimit import RateLimiter
 from preset.applications.endpoints import router as applications_router
 from preset.db.migrations import head_revision
@@ -114,6 +114,11 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
     app.state.rate_limiter = RateLimiter()
     app.state.head_revision = head_revision()
     install_error_handlers(app)
+    # Added first, so it runs inside RequestContextMiddleware (its refusals carry the request id
+    # and are logged like any response). Path parameters are named from the OpenAPI schema.
+    app.add_middleware(
+        InputGuardMiddleware, http=settings.http, path_templates=lambda: app.openapi()["paths"]
+    )
     app.add_middleware(RequestContextMiddleware)
     # The hottest read first, as a plain route: matched before the routers are searched and
     # served without FastAPI's per-parameter work (preset.gigs.endpoints.discover_gigs_fast).

@@ -24,6 +24,8 @@ import orjson
 from psycopg import AsyncConnection, Connection
 from psycopg.rows import dict_row
 
+from preset.types import timestamp_in_range
+
 MIN_RADIUS_KM: Final = 1.0
 MAX_RADIUS_KM: Final = 100.0
 MAX_PAGE_SIZE: Final = 100
@@ -123,10 +125,13 @@ def decode_cursor(cursor: str) -> CursorPosition:
         boost = payload["b"]
         if not isinstance(boost, int) or isinstance(boost, bool) or not 0 <= boost <= 3:
             raise InvalidCursor("cursor boost out of range")
-        created_at = datetime.fromisoformat(payload["c"])
-        if created_at.tzinfo is None:
-            raise InvalidCursor("cursor time has no zone")
-        return CursorPosition(boost, created_at, uuid.UUID(payload["i"]))
+        created_at, gig_id = payload["c"], payload["i"]
+        if not isinstance(created_at, str) or not isinstance(gig_id, str):
+            raise InvalidCursor("cursor values are not strings")
+        moment = datetime.fromisoformat(created_at)
+        if moment.tzinfo is None or not timestamp_in_range(moment):
+            raise InvalidCursor("cursor time has no zone or is out of range")
+        return CursorPosition(boost, moment, uuid.UUID(gig_id))
     except InvalidCursor:
         raise
     except (KeyError, TypeError, ValueError, UnicodeError, binascii.Error) as exc:
