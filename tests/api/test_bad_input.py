@@ -143,6 +143,28 @@ def test_an_unpaired_surrogate_is_refused_like_a_nul(
     assert response.json()["note"] == "hi \U0001f600 there"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"note": "hi \xed\xa0\xbd there"}',  # a surrogate encoded as UTF-8 ("surrogatepass")
+        '{"note": "hi \\u0000 there"}'.encode("utf-16"),  # JSON in UTF-16, parsed all the same
+        '{"note": "hi \ud83d there"}'.encode("utf-16-le", "surrogatepass"),
+        b'{"note": "ok", "x": ' + b"[" * 900 + b'"\\u0000"' + b"]" * 900 + b"}",  # deep
+    ],
+)
+def test_unstorable_characters_in_any_json_encoding_are_refused(
+    client: TestClient, db: Database, owner: Account, talent: Account, body: bytes
+) -> None:
+    gig = published_gig(client, owner)
+    response = client.post(
+        f"/api/gigs/{gig['id']}/apply",
+        content=body,
+        headers=talent.headers | {"Content-Type": "application/json"},
+    )
+    assert_error(response, 422, "invalid_character")
+    assert _count(db, "applications") == 0
+
+
 def test_an_escaped_backslash_before_u0000_is_not_a_nul(
     client: TestClient, db: Database, owner: Account
 ) -> None:

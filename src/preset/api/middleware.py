@@ -94,10 +94,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
 # cannot contain NUL") and unpaired surrogates (not encodable as UTF-8). Either reaching SQL is a
 # DataError, i.e. a 500.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-# How they can appear in a JSON body: only as escapes (a raw NUL is invalid JSON, a raw surrogate
-# invalid UTF-8, both refused by the JSON parser). A match may be a false alarm ("\\u0000" is a
-# backslash and "u0000"); the parsed document decides.
-_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+# How they can reach a JSON body's strings: as escapes ("\u0000", "\ud800"), as a surrogate
+# written in UTF-8 (ED A0-BF xx, which Python's JSON parser decodes with "surrogatepass"), or in a
+# body that is not UTF-8 at all (UTF-16/32 JSON, parsed too: its ASCII characters contain zero
+# bytes). A raw NUL in UTF-8 JSON is refused by the parser itself. A match may be a false alarm
+# ("\\u0000" is a backslash and "u0000"); the parsed document decides.
+_SUSPECT_JSON = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})|\xed[\xa0-\xbf]|\x00")
 
 
 def _visible(text: str) -> str:
@@ -105,19 +107,27 @@ def _visible(text: str) -> str:
     return _UNSTORABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def _json_problems(value: Any, path: tuple[str, ...], found: list[CharacterProblem]) -> None:
-    if isinstance(value, str):
-        if _UNSTORABLE.search(value):
-            found.append(("body", ".".join(path) or "body"))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = _visible(key)
-            if name != key:
-                found.append(("body", ".".join((*path, name))))
-            _json_problems(item, (*path, name), found)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _json_problems(item, (*path, str(index)), found)
+def _json_problems(document: Any) -> list[CharacterProblem]:
+    """The fields of a parsed JSON body holding an unstorable character (values and keys).
+
+    Iterative: a document the parser accepted may be nested nearly as deep as the recursion
+    limit, and this runs deeper in the stack than the parser did."""
+    found: list[CharacterProblem] = []
+    pending: list[tuple[Any, tuple[str, ...]]] = [(document, ())]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                found.append(("body", ".".join(path) or "body"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = _visible(key)
+                if name != key:
+                    found.append(("body", ".".join((*path, name))))
+                pending.append((item, (*path, name)))
+        elif isinstance(value, list):
+            pending.extend((item, (*path, str(index))) for index, item in enumerate(value))
+    return sorted(found)
 
 
 def _is_json(content_type: bytes | None) -> bool:
@@ -233,13 +243,13 @@ class InputGuardMiddleware:
                 return
             if not message.get("more_body", False):
                 break
-        if _UNSTORABLE_ESCAPE.search(body):
+        if _SUSPECT_JSON.search(body):
             try:
+                # The parser the routes use (Starlette's Request.json), so both read the same.
                 document = json.loads(body)
             except (ValueError, RecursionError):
                 document = None  # not JSON: the route's own parsing answers
-            found: list[CharacterProblem] = []
-            _json_problems(document, (), found)
+            found = _json_problems(document)
             if found:
                 await invalid_character(request_id, found)(scope, receive, send)
                 return
