@@ -457,6 +457,23 @@ def test_a_declared_length_past_the_limit_is_refused_before_reading(
     assert read == 0
 
 
+@pytest.mark.parametrize("declared", [b"abc", b"-5"])
+def test_a_content_length_that_is_not_a_length_is_400(
+    client: TestClient, owner: Account, declared: bytes
+) -> None:
+    headers = [
+        (b"authorization", owner.headers["Authorization"].encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", declared),
+    ]
+    assert client.portal is not None
+    sent, read = client.portal.call(
+        _asgi_call, client.app, "POST", "/api/gigs", headers, _endless(b"{}")
+    )
+    assert _status_and_code(sent) == (400, "bad_request")
+    assert read == 0
+
+
 def test_the_limit_is_a_setting_overridable_per_path_prefix(db: Database, smtp: SmtpServer) -> None:
     settings = app_settings_for(db, smtp)
     settings.http.max_body_bytes = 4096

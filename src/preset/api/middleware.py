@@ -201,7 +201,7 @@ class InputGuardMiddleware:
         if b"%00" in query_string or b"\x00" in query_string:
             problems.extend(_query_problems(query_string))
         path: str = scope["path"]
-        if _UNSTORABLE.search(path):
+        if "\x00" in path or (not path.isascii() and _UNSTORABLE.search(path)):
             problems.append(("path", self._path_parameter(path)))
         request_id = scope.get("preset.request_id")
         if problems:
