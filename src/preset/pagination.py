@@ -1,9 +1,9 @@
 """Opaque keyset cursors for `{"items": [...], "next_cursor": ...}` lists.
 
 A cursor is the sort key of the last item of a page, JSON-encoded and base64url'd; the next page
-starts strictly after it. Anything that does not decode to the expected shape (right types,
-finite numbers, values the columns can hold) is a 422 ``invalid_cursor`` before it reaches SQL,
-never a 500.
+starts strictly after it. Anything that does not decode to the expected shape (strings of the
+right types, times with a zone in the range Python reads back, finite numbers of bounded size)
+is a 422 ``invalid_cursor`` before it reaches SQL, never a 500.
 """
 
 from __future__ import annotations
@@ -65,12 +65,14 @@ def _cursor_value(value: Any, kind_type: type) -> Any:
     if kind_type is Decimal:
         number = Decimal(value)
         # Finite, and small enough on both sides of the point: "1E+999999999" parses, but
-        # PostgreSQL's numeric cannot hold it (22003 numeric_value_out_of_range).
-        if not number.is_finite():
-            raise invalid_cursor()
+        # PostgreSQL's numeric cannot hold it (22003 numeric_value_out_of_range). The exponent
+        # is an int exactly when the number is finite (NaN and infinities have a letter).
         exponent = number.as_tuple().exponent
-        assert isinstance(exponent, int)  # finite
-        if number.adjusted() >= _CURSOR_DECIMAL_DIGITS or exponent < -_CURSOR_DECIMAL_DIGITS:
+        if (
+            not isinstance(exponent, int)
+            or exponent < -_CURSOR_DECIMAL_DIGITS
+            or number.adjusted() >= _CURSOR_DECIMAL_DIGITS
+        ):
             raise invalid_cursor()
         return number
     raise invalid_cursor()
