@@ -3,92 +3,62 @@
 Found by running a fuzzer against the API as a client would (each of these was a 500): NUL
 characters and unpaired surrogates anywhere (422 ``invalid_character``), timestamps whose UTC
 value leaves years 1-9999 (422 ``validation_error``), doctored cursors (422 ``invalid_cursor``),
-drafts cancelled without roles or schedule (now allowed), bodies past the size limit (413
-``payload_too_large``, before they are read whole), and 4xx answers logged as errors.
+drafts that could not be cancelled without roles or schedule (now they can), and what else a
+fuzzer tries. Body size limits: test_body_limits.py; what 4xx answers log:
+test_client_error_logs.py; every route walked with a NUL: test_fuzz_routes.py.
 """
 
 from __future__ import annotations
 
-import base64
 import json
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-import httpx
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from starlette.types import Message
 
+from tests.api.helpers import AT, GIG_ID, assert_invalid_character, count_rows, cursor_of
 from tests.gigs.helpers import Account, account, create_gig, gig_body, published_gig
 from tests.support import factories as f
-from tests.support.api import SmtpServer, api_client, app_settings_for, assert_error
+from tests.support.api import assert_error
 from tests.support.database import Database
 
 FAR_FUTURE_OVERFLOW = "9999-12-31T23:00:00-14:00"  # 10000-01-01T13:00Z
 FAR_PAST_OVERFLOW = "0001-01-01T00:00:00+14:00"  # 1 BC in UTC
 
 
-def _count(db: Database, table: str) -> int:
-    [row] = db.execute(f"SELECT count(*) AS n FROM {table}")
-    return int(row["n"])
-
-
-def _cursor(payload: dict[str, Any]) -> str:
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _invalid_character(response: httpx.Response, location: str, field: str) -> None:
-    error = assert_error(response, 422, "invalid_character")
-    assert {"field": field, "location": location} in [
-        {"field": d["field"], "location": d["location"]} for d in error["details"]
-    ], error
-    assert all(d["type"] == "invalid_character" for d in error["details"])
-    assert field in error["message"]
-
-
-@pytest.fixture()
-def owner(db: Database) -> Account:
-    return account(db, role="contributor", tier="pro")
-
-
-@pytest.fixture()
-def talent(db: Database) -> Account:
-    return account(db, role="talent", tier="pro")
-
-
 # ===================================================================== 1. NUL and surrogates
 def test_a_nul_in_the_discovery_query_is_a_422_naming_the_parameter(client: TestClient) -> None:
     # Anonymous: served by the plain route on the pinned anon pool.
-    _invalid_character(client.get("/api/gigs?q=a%00b"), "query", "q")
-    _invalid_character(client.get("/api/gigs?looking_for=model&looking_for=a%00"), "query",
-                       "looking_for")  # fmt: skip
+    assert_invalid_character(client.get("/api/gigs?q=a%00b"), "query", "q")
+    assert_invalid_character(
+        client.get("/api/gigs?looking_for=model&looking_for=a%00"), "query", "looking_for"
+    )
     # A NUL in a parameter's name is named too (escaped, so the message stays printable).
-    _invalid_character(client.get("/api/gigs?q%00=x"), "query", "q\\u0000")
+    assert_invalid_character(client.get("/api/gigs?q%00=x"), "query", "q\\u0000")
 
 
 def test_a_nul_in_a_query_parameter_of_a_fastapi_route(client: TestClient, owner: Account) -> None:
-    _invalid_character(client.get("/api/profiles/check-handle?handle=ab%00c"), "query", "handle")
-    _invalid_character(client.get("/api/gigs/mine?cursor=%00", headers=owner.headers), "query",
-                       "cursor")  # fmt: skip
+    assert_invalid_character(
+        client.get("/api/profiles/check-handle?handle=ab%00c"), "query", "handle"
+    )
+    assert_invalid_character(
+        client.get("/api/gigs/mine?cursor=%00", headers=owner.headers), "query", "cursor"
+    )
 
 
 def test_a_nul_in_a_path_segment_names_the_path_parameter(client: TestClient) -> None:
-    _invalid_character(client.get("/api/profiles/ab%00c"), "path", "handle")
-    _invalid_character(client.get("/api/gigs/not%00a-uuid"), "path", "gig_id")
+    assert_invalid_character(client.get("/api/profiles/ab%00c"), "path", "handle")
+    assert_invalid_character(client.get("/api/gigs/not%00a-uuid"), "path", "gig_id")
     # No documented route has this path: the guard still refuses it, naming the path.
-    _invalid_character(client.get("/nowhere/a%00b"), "path", "path")
+    assert_invalid_character(client.get("/nowhere/a%00b"), "path", "path")
 
 
 def test_a_nul_in_a_header_is_refused(client: TestClient) -> None:
-    _invalid_character(client.get("/api/gigs", headers={"X-Anything": "a\x00b"}), "header",
-                       "x-anything")  # fmt: skip
+    assert_invalid_character(
+        client.get("/api/gigs", headers={"X-Anything": "a\x00b"}), "header", "x-anything"
+    )
 
 
 def test_a_nul_in_a_body_field_writes_nothing(
@@ -97,14 +67,18 @@ def test_a_nul_in_a_body_field_writes_nothing(
     response = client.post(
         "/api/gigs", json=gig_body(title="Golden\u0000hour"), headers=owner.headers
     )
-    _invalid_character(response, "body", "title")
+    assert_invalid_character(response, "body", "title")
     nested = gig_body(applicant_preferences={"city": "Dub\u0000lin"}, looking_for_types=["model"])
-    _invalid_character(client.post("/api/gigs", json=nested, headers=owner.headers), "body",
-                       "applicant_preferences.city")  # fmt: skip
+    assert_invalid_character(
+        client.post("/api/gigs", json=nested, headers=owner.headers),
+        "body",
+        "applicant_preferences.city",
+    )
     listed = gig_body(looking_for_types=["model", "stylist\u0000"])
-    _invalid_character(client.post("/api/gigs", json=listed, headers=owner.headers), "body",
-                       "looking_for_types.1")  # fmt: skip
-    assert _count(db, "gigs") == 0
+    assert_invalid_character(
+        client.post("/api/gigs", json=listed, headers=owner.headers), "body", "looking_for_types.1"
+    )
+    assert count_rows(db, "gigs") == 0
 
 
 def test_a_nul_in_a_profile_patch_leaves_the_profile_as_it_was(
@@ -117,7 +91,7 @@ def test_a_nul_in_a_profile_patch_leaves_the_profile_as_it_was(
         ({"bio\u0000": "x"}, "bio\\u0000"),  # a key: extra="allow" models keep unknown keys
     ):
         response = client.patch("/api/users/profile", json=body, headers=owner.headers)
-        _invalid_character(response, "body", field)
+        assert_invalid_character(response, "body", field)
     [after] = db.execute("SELECT * FROM profiles WHERE user_id = %s", (owner.id,))
     assert after == before
 
@@ -131,8 +105,8 @@ def test_an_unpaired_surrogate_is_refused_like_a_nul(
         content=b'{"note": "hi \\ud83d there"}',
         headers=talent.headers | {"Content-Type": "application/json"},
     )
-    _invalid_character(response, "body", "note")
-    assert _count(db, "applications") == 0
+    assert_invalid_character(response, "body", "note")
+    assert count_rows(db, "applications") == 0
     # A paired surrogate (an emoji written as escapes) is a character like any other.
     response = client.post(
         f"/api/gigs/{gig['id']}/apply",
@@ -162,7 +136,7 @@ def test_unstorable_characters_in_any_json_encoding_are_refused(
         headers=talent.headers | {"Content-Type": "application/json"},
     )
     assert_error(response, 422, "invalid_character")
-    assert _count(db, "applications") == 0
+    assert count_rows(db, "applications") == 0
 
 
 def test_an_escaped_backslash_before_u0000_is_not_a_nul(
@@ -174,11 +148,11 @@ def test_an_escaped_backslash_before_u0000_is_not_a_nul(
     )
     assert response.status_code == 201, response.text
     assert "\\u0000" in response.json()["description"]
-    assert _count(db, "gigs") == 1
+    assert count_rows(db, "gigs") == 1
 
 
 def test_a_nul_in_signup_creates_no_account(client: TestClient, db: Database) -> None:
-    users = _count(db, "users")
+    users = count_rows(db, "users")
     body = {
         "email": "nul@example.com",
         "password": "correct horse\u0000battery",
@@ -186,8 +160,8 @@ def test_a_nul_in_signup_creates_no_account(client: TestClient, db: Database) ->
         "display_name": "Nul",
         "handle": "nul_person",
     }
-    _invalid_character(client.post("/api/auth/signup", json=body), "body", "password")
-    assert _count(db, "users") == users
+    assert_invalid_character(client.post("/api/auth/signup", json=body), "body", "password")
+    assert count_rows(db, "users") == users
 
 
 # ===================================================================== 2. timestamps
@@ -196,10 +170,11 @@ def test_a_timestamp_outside_years_1_to_9999_in_utc_is_refused(
     client: TestClient, db: Database, owner: Account, moment: str
 ) -> None:
     body = gig_body(start_time=moment, end_time=..., application_deadline=...)
-    error = assert_error(client.post("/api/gigs", json=body, headers=owner.headers), 422,
-                         "validation_error")  # fmt: skip
+    error = assert_error(
+        client.post("/api/gigs", json=body, headers=owner.headers), 422, "validation_error"
+    )
     assert [d["field"] for d in error["details"]] == ["start_time"]
-    assert _count(db, "gigs") == 0
+    assert count_rows(db, "gigs") == 0
 
     gig = create_gig(client, owner)
     response = client.patch(
@@ -233,21 +208,17 @@ def test_discovery_dates_outside_the_range_are_refused(
 
 
 # ===================================================================== 3. cursors
-_GIG_ID = "00000000-0000-0000-0000-000000000001"
-_AT = "2026-01-01T00:00:00+00:00"
-
-
 @pytest.mark.parametrize(
     "score", ["1E+999999999", "1E-999999999", "NaN", "Infinity", "-Infinity", 1, None, "1e20"]
 )
-def test_a_doctored_compatibility_cursor_is_invalid_cursor(
+def test_a_doctored_compatibility_cursor_is_invalidcursor_of(
     client: TestClient, db: Database, owner: Account, talent: Account, score: Any
 ) -> None:
     gig = published_gig(client, owner)
     applied = client.post(f"/api/gigs/{gig['id']}/apply", json={}, headers=talent.headers)
     assert applied.status_code == 201, applied.text
     [before] = db.execute("SELECT * FROM applications")
-    cursor = _cursor({"k": "applications.gig.compatibility", "v": [score, _AT, _GIG_ID]})
+    cursor = cursor_of({"k": "applications.gig.compatibility", "v": [score, AT, GIG_ID]})
     response = client.get(
         f"/api/gigs/{gig['id']}/applications",
         params={"sort": "compatibility", "cursor": cursor},
@@ -284,14 +255,14 @@ def test_the_compatibility_cursor_the_api_writes_still_pages(
 @pytest.mark.parametrize(
     "values",
     [
-        [_AT, 123],  # a number where the id goes
-        [123, _GIG_ID],
-        [FAR_FUTURE_OVERFLOW, _GIG_ID],
-        ["2026-01-01T00:00:00", _GIG_ID],  # no zone
-        [[_AT], {"id": _GIG_ID}],
+        [AT, 123],  # a number where the id goes
+        [123, GIG_ID],
+        [FAR_FUTURE_OVERFLOW, GIG_ID],
+        ["2026-01-01T00:00:00", GIG_ID],  # no zone
+        [[AT], {"id": GIG_ID}],
     ],
 )
-def test_a_doctored_keyset_cursor_is_invalid_cursor(
+def test_a_doctored_keyset_cursor_is_invalidcursor_of(
     client: TestClient, owner: Account, values: list[Any]
 ) -> None:
     for url, kind in (
@@ -299,7 +270,7 @@ def test_a_doctored_keyset_cursor_is_invalid_cursor(
         ("/api/moodboards", "moodboards.mine"),
         ("/api/applications/mine", "applications.mine"),
     ):
-        cursor = _cursor({"k": kind, "v": values})
+        cursor = cursor_of({"k": kind, "v": values})
         response = client.get(url, params={"cursor": cursor}, headers=owner.headers)
         assert_error(response, 422, "invalid_cursor")
 
@@ -307,18 +278,18 @@ def test_a_doctored_keyset_cursor_is_invalid_cursor(
 @pytest.mark.parametrize(
     "payload",
     [
-        {"v": 1, "b": 0, "c": _AT, "i": 123},
-        {"v": 1, "b": 0, "c": 20260101, "i": _GIG_ID},
-        {"v": 1, "b": 0, "c": FAR_FUTURE_OVERFLOW, "i": _GIG_ID},
-        {"v": 1, "b": 1e999, "c": _AT, "i": _GIG_ID},
-        {"v": 1, "b": 99999999999999999999, "c": _AT, "i": _GIG_ID},
+        {"v": 1, "b": 0, "c": AT, "i": 123},
+        {"v": 1, "b": 0, "c": 20260101, "i": GIG_ID},
+        {"v": 1, "b": 0, "c": FAR_FUTURE_OVERFLOW, "i": GIG_ID},
+        {"v": 1, "b": 1e999, "c": AT, "i": GIG_ID},
+        {"v": 1, "b": 99999999999999999999, "c": AT, "i": GIG_ID},
     ],
 )
-def test_a_doctored_discovery_cursor_is_invalid_cursor(
+def test_a_doctored_discovery_cursor_is_invalidcursor_of(
     client: TestClient, owner: Account, payload: dict[str, Any]
 ) -> None:
     for headers in ({}, owner.headers):
-        response = client.get("/api/gigs", params={"cursor": _cursor(payload)}, headers=headers)
+        response = client.get("/api/gigs", params={"cursor": cursor_of(payload)}, headers=headers)
         assert_error(response, 422, "invalid_cursor")
 
 
@@ -342,8 +313,6 @@ def test_a_draft_without_roles_or_schedule_can_be_cancelled(
 def test_live_gigs_still_need_roles_and_a_schedule(db: Database) -> None:
     """0009 exempts cancelled gigs only: the checks still hold for published, closed and
     completed gigs, written as the owner of the table (no API rule in between)."""
-    import psycopg
-
     owner = f.make_user(db, role="contributor")
     gig = f.make_gig(db, owner_user_id=owner["id"], status="published")
     for column in ("end_time", "start_time"):
@@ -353,146 +322,6 @@ def test_live_gigs_still_need_roles_and_a_schedule(db: Database) -> None:
     with pytest.raises(psycopg.errors.CheckViolation) as raised:
         db.execute("UPDATE gigs SET looking_for_types = '{}' WHERE id = %s", (gig["id"],))
     assert raised.value.diag.constraint_name == "gigs_looking_for_types_count"
-
-
-# ===================================================================== 5. body size
-def test_a_body_past_the_limit_is_413_and_writes_nothing(
-    client: TestClient, db: Database, owner: Account
-) -> None:
-    body = gig_body(description="x" * (1024 * 1024))
-    error = assert_error(client.post("/api/gigs", json=body, headers=owner.headers), 413,
-                         "payload_too_large")  # fmt: skip
-    assert error["details"] == {"limit_bytes": 1024 * 1024}
-    assert _count(db, "gigs") == 0
-    # Just under the limit the request reaches the route (which has its own field limits).
-    body = gig_body(usage_rights="x" * (1000 * 1000))
-    assert_error(client.post("/api/gigs", json=body, headers=owner.headers), 422,
-                 "validation_error")  # fmt: skip
-
-
-async def _asgi_call(
-    app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]], chunks: Iterator[bytes]
-) -> tuple[list[Message], int]:
-    """One request straight through the app's ASGI interface: the messages it sent and how many
-    body chunks it read."""
-    read = 0
-    sent: list[Message] = []
-
-    async def receive() -> Message:
-        nonlocal read
-        chunk = next(chunks, None)
-        if chunk is None:
-            return {"type": "http.disconnect"}
-        read += 1
-        return {"type": "http.request", "body": chunk, "more_body": True}
-
-    async def send(message: Message) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": headers,
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    await app(scope, receive, send)
-    return sent, read
-
-
-def _status_and_code(sent: list[Message]) -> tuple[int, str]:
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], json.loads(body)["error"]["code"]
-
-
-def _endless(chunk: bytes) -> Iterator[bytes]:
-    while True:
-        yield chunk
-
-
-@pytest.mark.parametrize("content_type", [b"application/json", b"text/plain"])
-def test_a_streamed_body_is_cut_off_at_the_limit(
-    client: TestClient, db: Database, owner: Account, content_type: bytes
-) -> None:
-    """Chunked (no Content-Length): the guard counts chunks and answers 413 once they pass the
-    limit; the endless rest is never read. JSON bodies are read by the guard itself, any other
-    type is counted on its way to the route."""
-    token = owner.headers["Authorization"].encode()
-    headers = [
-        (b"authorization", token),
-        (b"content-type", content_type),
-        (b"transfer-encoding", b"chunked"),
-    ]
-    chunk = b"x" * 65536
-    assert client.portal is not None
-    sent, read = client.portal.call(
-        _asgi_call, client.app, "POST", "/api/gigs", headers, _endless(chunk)
-    )
-    assert _status_and_code(sent) == (413, "payload_too_large")
-    assert read == 1024 * 1024 // len(chunk) + 1
-    assert _count(db, "gigs") == 0
-
-
-def test_a_declared_length_past_the_limit_is_refused_before_reading(
-    client: TestClient, owner: Account
-) -> None:
-    headers = [
-        (b"authorization", owner.headers["Authorization"].encode()),
-        (b"content-type", b"application/json"),
-        (b"content-length", str(10**12).encode()),
-    ]
-    assert client.portal is not None
-    sent, read = client.portal.call(
-        _asgi_call, client.app, "POST", "/api/gigs", headers, _endless(b"{")
-    )
-    assert _status_and_code(sent) == (413, "payload_too_large")
-    assert read == 0
-
-
-@pytest.mark.parametrize("declared", [b"abc", b"-5"])
-def test_a_content_length_that_is_not_a_length_is_400(
-    client: TestClient, owner: Account, declared: bytes
-) -> None:
-    headers = [
-        (b"authorization", owner.headers["Authorization"].encode()),
-        (b"content-type", b"application/json"),
-        (b"content-length", declared),
-    ]
-    assert client.portal is not None
-    sent, read = client.portal.call(
-        _asgi_call, client.app, "POST", "/api/gigs", headers, _endless(b"{}")
-    )
-    assert _status_and_code(sent) == (400, "bad_request")
-    assert read == 0
-
-
-def test_the_limit_is_a_setting_overridable_per_path_prefix(db: Database, smtp: SmtpServer) -> None:
-    settings = app_settings_for(db, smtp)
-    settings.http.max_body_bytes = 4096
-    settings.http.body_limits = {"/api/moodboards": 64, "/api/gigs/": 100_000}
-    owner = account(db, role="contributor", tier="pro")
-    with api_client(settings) as client:
-        board = {"title": "A moodboard with a title long enough to pass sixty-four bytes"}
-        error = assert_error(client.post("/api/moodboards", json=board, headers=owner.headers),
-                             413, "payload_too_large")  # fmt: skip
-        assert error["details"] == {"limit_bytes": 64}
-        # /api/gigs itself falls under the default, /api/gigs/<id>... under its prefix's limit.
-        texts = {"description": "x" * 4900, "usage_rights": "y" * 1900}  # ~6.8 kB, all valid
-        assert_error(client.post("/api/gigs", json=gig_body(**texts), headers=owner.headers),
-                     413, "payload_too_large")  # fmt: skip
-        gig = create_gig(client, owner)
-        patched = client.patch(f"/api/gigs/{gig['id']}", json=texts, headers=owner.headers)
-        assert patched.status_code == 200, patched.text
-        assert patched.json()["usage_rights"] == texts["usage_rights"]
-    assert _count(db, "moodboards") == 0
 
 
 # ===================================================================== beyond: what else a fuzzer
@@ -527,12 +356,20 @@ def test_odd_query_and_path_values_are_4xx(
         (b"not json", "text/plain", 422, "validation_error"),
         (b'{"title": "\xff\xfe"}', "application/json", 400, "bad_request"),  # invalid UTF-8
         (b'{"title": NaN, "max_applicants": 1e999}', "application/json", 422, "validation_error"),
-        (b'{"max_applicants": 99999999999999999999999999}', "application/json", 422,
-         "validation_error"),
-        (b'{"comp_type": "paid", "comp_amount": "NaN", "comp_currency": "EUR"}',
-         "application/json", 422, "validation_error"),
+        (
+            b'{"max_applicants": 99999999999999999999999999}',
+            "application/json",
+            422,
+            "validation_error",
+        ),
+        (
+            b'{"comp_type": "paid", "comp_amount": "NaN", "comp_currency": "EUR"}',
+            "application/json",
+            422,
+            "validation_error",
+        ),
     ],
-)  # fmt: skip
+)
 def test_odd_bodies_are_4xx_and_write_nothing(
     client: TestClient,
     db: Database,
@@ -546,7 +383,7 @@ def test_odd_bodies_are_4xx_and_write_nothing(
         "/api/gigs", content=content, headers=owner.headers | {"Content-Type": content_type}
     )
     assert_error(response, status, code)
-    assert _count(db, "gigs") == 0
+    assert count_rows(db, "gigs") == 0
 
 
 @pytest.mark.parametrize(
@@ -583,85 +420,3 @@ def test_a_signed_token_with_a_doctored_subject_is_401(client: TestClient) -> No
         )
         response = client.get("/api/users/me", headers={"Authorization": f"Bearer {doctored}"})
         assert response.status_code == 401, (subject, response.text)
-
-
-# ===================================================================== 6. logs
-@pytest.fixture()
-def served_api(db: Database) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``preset serve`` in its own process (uvicorn, real HTTP), logging at INFO."""
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    env = {
-        **os.environ,
-        "DATABASE_URL": db.url,
-        "PRESET_ENV": "test",
-        "PRESET_LOG_LEVEL": "INFO",
-        "PRESET_HTTP_MAX_BODY_BYTES": "2048",
-    }
-    preset = Path(sys.executable).parent / "preset"
-    process = subprocess.Popen(
-        [str(preset), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{base}/health", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, process.stdout.read() if process.stdout else ""
-                time.sleep(0.2)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=15)
-
-
-def test_client_errors_are_logged_below_error_without_a_traceback(
-    served_api: tuple[str, subprocess.Popen[bytes]], db: Database
-) -> None:
-    base, process = served_api
-    owner = account(db, role="contributor", tier="pro")
-    requests: list[tuple[str, str, dict[str, Any]]] = [
-        ("GET", "/api/gigs?q=a%00b", {}),
-        ("GET", "/api/profiles/a%00b", {}),
-        ("GET", "/api/nowhere", {}),
-        ("DELETE", "/health", {}),
-        ("GET", "/api/users/me", {}),
-        ("GET", "/api/users/me", {"headers": {"Authorization": "Bearer a.b.c"}}),
-        ("GET", "/api/gigs/mine?cursor=" + _cursor({"k": "gigs.mine", "v": [_AT, 1]}),
-         {"headers": owner.headers}),
-        ("POST", "/api/gigs", {"headers": owner.headers, "json": {"title": "x" * 5000}}),
-        ("POST", "/api/gigs", {"headers": owner.headers, "json": {"title": "x"}}),
-        ("POST", "/api/gigs", {"headers": owner.headers, "content": b"{", "timeout": 5}),
-        ("POST", f"/api/gigs/{_GIG_ID}/publish", {"headers": owner.headers}),
-    ]  # fmt: skip
-    statuses = []
-    with httpx.Client(base_url=base, timeout=10) as http:
-        for method, url, options in requests:
-            response = http.request(method, url, **options)
-            statuses.append(response.status_code)
-            assert 400 <= response.status_code < 500, (url, response.text)
-    process.terminate()
-    output, _ = process.communicate(timeout=15)
-
-    lines = output.decode(errors="replace").splitlines()
-    records = []
-    for line in lines:
-        if line.startswith("{"):
-            records.append(json.loads(line))
-    access = [r for r in records if r.get("event") == "request" and r.get("status", 0) >= 400]
-    # Every 4xx has its access line at INFO; no line of the run is an error or has a traceback.
-    assert sorted(r["status"] for r in access) == sorted(statuses)
-    assert {r["level"] for r in access} == {"info"}
-    assert [r for r in records if r["level"] in {"error", "critical", "exception"}] == []
-    assert [r for r in records if "exception" in r or "exc_info" in r] == []
-    assert not any("Traceback" in line for line in lines), output.decode(errors="replace")
