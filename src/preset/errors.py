@@ -44,6 +44,7 @@ ERROR_CODES: Final = _registry(
     E("payload_too_large", (413,), "the request body is over the limit"),
     E("unsupported_media_type", (415,), "the body's type is not accepted"),
     E("validation_error", (422,), "a field is invalid; details name each field"),
+    E("invalid_character", (422,), "a NUL or an unpaired surrogate, which text cannot hold"),
     E("invalid_cursor", (422,), "a cursor this list did not produce"),
     E("constraint_violation", (422,), "the database refused a value (a check constraint)"),
     E("invalid_reference", (422,), "a referenced row does not exist"),

@@ -1,8 +1,9 @@
 """Opaque keyset cursors for `{"items": [...], "next_cursor": ...}` lists.
 
 A cursor is the sort key of the last item of a page, JSON-encoded and base64url'd; the next page
-starts strictly after it. Anything that does not decode to the expected shape is a 422
-``invalid_cursor``, never a 500.
+starts strictly after it. Anything that does not decode to the expected shape (strings of the
+right types, times with a zone in the range Python reads back, finite numbers of bounded size)
+is a 422 ``invalid_cursor`` before it reaches SQL, never a 500.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from preset.errors import ValidationFailed
+from preset.types import timestamp_in_range
 
 
 def encode_cursor(kind: str, values: list[Any]) -> str:
@@ -40,6 +42,44 @@ def invalid_cursor() -> ValidationFailed:
     )
 
 
+#: Decimal sort keys (scores, amounts) hold at most this many digits on either side of the point,
+#: far beyond any column of the schema and far inside what PostgreSQL's numeric accepts.
+_CURSOR_DECIMAL_DIGITS = 20
+
+
+def _cursor_value(value: Any, kind_type: type) -> Any:
+    """One sort key value, checked to be what ``encode_cursor`` writes for ``kind_type`` and
+    something the database can compare with, before it reaches SQL."""
+    if kind_type is int:
+        # A small sort key (a boost level): a JSON integer, never a bool or a numeral string.
+        if not isinstance(value, int) or isinstance(value, bool) or not -32768 <= value <= 32767:
+            raise invalid_cursor()
+        return value
+    if not isinstance(value, str) or not value.isascii():
+        raise invalid_cursor()
+    if kind_type is datetime:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None or not timestamp_in_range(moment):
+            raise invalid_cursor()
+        return moment
+    if kind_type is uuid.UUID:
+        return uuid.UUID(value)
+    if kind_type is Decimal:
+        number = Decimal(value)
+        # Finite, and small enough on both sides of the point: "1E+999999999" parses, but
+        # PostgreSQL's numeric cannot hold it (22003 numeric_value_out_of_range). The exponent
+        # is an int exactly when the number is finite (NaN and infinities have a letter).
+        exponent = number.as_tuple().exponent
+        if (
+            not isinstance(exponent, int)
+            or exponent < -_CURSOR_DECIMAL_DIGITS
+            or number.adjusted() >= _CURSOR_DECIMAL_DIGITS
+        ):
+            raise invalid_cursor()
+        return number
+    raise invalid_cursor()
+
+
 def decode_cursor(kind: str, cursor: str, types: tuple[type, ...]) -> list[Any]:
     """The sort key in ``cursor``, each value converted to the matching type in ``types``."""
     try:
@@ -50,24 +90,9 @@ def decode_cursor(kind: str, cursor: str, types: tuple[type, ...]) -> list[Any]:
         values = payload["v"]
         if not isinstance(values, list) or len(values) != len(types):
             raise invalid_cursor()
-        out: list[Any] = []
-        for value, kind_type in zip(values, types, strict=True):
-            if kind_type is datetime:
-                moment = datetime.fromisoformat(value)
-                if moment.tzinfo is None:
-                    raise invalid_cursor()
-                out.append(moment)
-            elif kind_type is uuid.UUID:
-                out.append(uuid.UUID(value))
-            elif kind_type is Decimal:
-                out.append(Decimal(value))
-            elif kind_type is int:
-                if not isinstance(value, int) or isinstance(value, bool):
-                    raise invalid_cursor()
-                out.append(value)
-            else:
-                raise invalid_cursor()
-        return out
+        return [
+            _cursor_value(value, kind_type) for value, kind_type in zip(values, types, strict=True)
+        ]
     except ValidationFailed:
         raise
     except (KeyError, TypeError, ValueError, UnicodeError, binascii.Error, ArithmeticError) as exc:

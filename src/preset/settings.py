@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -149,6 +149,18 @@ class RateLimitSettings(SettingsGroup):
     write_per_minute: int = Field(default=120, ge=1)
 
 
+class HttpSettings(SettingsGroup):
+    """Limits on what a request may carry (preset.api.middleware.InputGuardMiddleware)."""
+
+    env_prefix: ClassVar[str] = "PRESET_HTTP_"
+
+    #: Largest request body, in bytes (413 payload_too_large past it).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1)
+    #: Per path prefix overrides of ``max_body_bytes`` (the longest matching prefix wins), e.g.
+    #: ``PRESET_HTTP_BODY_LIMITS='{"/api/media/": 52428800}'`` for uploads.
+    body_limits: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+
+
 class UnknownSettingError(ValueError):
     """A variable that looks like a setting (or a `.env` key) is none: most likely a typo."""
 
@@ -244,6 +256,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     rate_limit: RateLimitSettings = Field(default_factory=RateLimitSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -15,7 +15,7 @@ from preset.accounts.endpoints import auth_router, users_router
 from preset.api.errors import install_error_handlers
 from preset.api.health import router as health_router
 from preset.api.logging import configure_logging
-from preset.api.middleware import RequestContextMiddleware
+from preset.api.middleware import InputGuardMiddleware, RequestContextMiddleware
 from preset.api.openapi import install_openapi
 from preset.api.ratelimit import RateLimiter
 from preset.applications.endpoints import router as applications_router
@@ -122,6 +122,11 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
     app.state.rate_limiter = RateLimiter()
     app.state.head_revision = head_revision()
     install_error_handlers(app)
+    # Added first, so it runs inside RequestContextMiddleware (its refusals carry the request id
+    # and are logged like any response). Path parameters are named from the OpenAPI schema.
+    app.add_middleware(
+        InputGuardMiddleware, http=settings.http, path_templates=lambda: app.openapi()["paths"]
+    )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router)

@@ -120,7 +120,68 @@ async def _http_error(request: Request, exc: Exception) -> OrjsonResponse:
         message,
         request_id=request_id_of(request),
         headers=dict(exc.headers or {}),
+        details=getattr(exc, "details", None),
     )
+
+
+# ------------------------------------------------------------------ refusals of the input guard
+# (preset.api.middleware.InputGuardMiddleware): built here so they share the envelope.
+
+#: One problem: (location, field), location as in validation errors (body, query, path, header).
+CharacterProblem = tuple[str, str]
+
+_INVALID_CHARACTER_MESSAGE = (
+    "contains a character that cannot be stored: NUL (U+0000) or an unpaired surrogate"
+)
+
+
+def invalid_character(request_id: str | None, problems: list[CharacterProblem]) -> OrjsonResponse:
+    """422 ``invalid_character``: details shaped as ``validation_error``'s, one per field."""
+    details = [
+        {
+            "field": field,
+            "location": location,
+            "message": _INVALID_CHARACTER_MESSAGE,
+            "type": "invalid_character",
+        }
+        for location, field in problems
+    ]
+    fields = sorted({field for _, field in problems})
+    return envelope(
+        422,
+        "invalid_character",
+        "invalid request: " + ", ".join(fields),
+        request_id=request_id,
+        details=details,
+    )
+
+
+def _too_large_message(limit: int) -> str:
+    return f"the request body is larger than this route accepts ({limit} bytes)"
+
+
+def payload_too_large(request_id: str | None, limit: int) -> OrjsonResponse:
+    """413 ``payload_too_large``, answered before the body is read whole."""
+    return envelope(
+        413,
+        "payload_too_large",
+        _too_large_message(limit),
+        request_id=request_id,
+        details={"limit_bytes": limit},
+    )
+
+
+class PayloadTooLarge(StarletteHTTPException):
+    """Raised from ``receive`` when a streamed body passes the limit; an HTTPException, so the
+    route's body reading lets it through and :func:`_http_error` renders the same 413."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, _too_large_message(limit))
+        self.details = {"limit_bytes": limit}
+
+
+def bad_request(request_id: str | None, message: str) -> OrjsonResponse:
+    return envelope(400, "bad_request", message, request_id=request_id)
 
 
 def database_error_response(request: Request, exc: psycopg.Error) -> OrjsonResponse | None:

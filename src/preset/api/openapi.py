@@ -105,19 +105,19 @@ def _implied(route: APIRoute) -> tuple[list[str], str | None]:
     return codes, auth
 
 
-def _api_routes(routes: Iterable[Any]) -> Iterable[APIRoute]:
+def api_routes(routes: Iterable[Any]) -> Iterable[APIRoute]:
     """Every APIRoute, inside included routers too (FastAPI keeps those as branches)."""
     for route in routes:
         if isinstance(route, APIRoute):
             yield route
         elif (inner := getattr(route, "original_router", None)) is not None:
-            yield from _api_routes(inner.routes)
+            yield from api_routes(inner.routes)
 
 
 def install_openapi(app: FastAPI) -> None:
     """Document every route's error answers and security scheme (call after the routers)."""
     security: dict[tuple[str, str], str] = {}
-    for route in _api_routes(app.routes):
+    for route in api_routes(app.routes):
         implied, auth = _implied(route)
         token_codes = [c for c in implied if c in TOKEN_REQUIRED]
         declared = errors(*(c for c in implied if c not in TOKEN_REQUIRED))

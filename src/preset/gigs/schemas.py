@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -33,6 +32,7 @@ from preset.constants import (
     TIER_LIMITS,
 )
 from preset.gigs.repository import DiscoveredGig, GigRow, MapPin
+from preset.types import Timestamp
 
 
 def _creative_role(value: str) -> str:
@@ -113,9 +113,9 @@ class GigFields(BaseModel):
     location_lat: Latitude | None = None
     location_lng: Longitude | None = None
     location_radius: Radius | None = None
-    start_time: AwareDatetime | None = None
-    end_time: AwareDatetime | None = None
-    application_deadline: AwareDatetime | None = None
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
+    application_deadline: Timestamp | None = None
     max_applicants: MaxApplicants | None = None
     usage_rights: LongText | None = None
     safety_notes: LongText | None = None
@@ -158,8 +158,8 @@ class DiscoveryQuery(BaseModel):
     looking_for: Annotated[list[str], Field(max_length=10)] | None = Field(
         None, description="Any of these roles: repeat the parameter or separate with commas."
     )
-    starts_after: AwareDatetime | None = Field(None, description="Start at or after (inclusive).")
-    starts_before: AwareDatetime | None = Field(None, description="Start at or before (inclusive).")
+    starts_after: Timestamp | None = Field(None, description="Start at or after (inclusive).")
+    starts_before: Timestamp | None = Field(None, description="Start at or before (inclusive).")
     q: Annotated[str, Field(max_length=200)] | None = Field(
         None, description="Full text over title, description and location."
     )
