@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.api import DEFAULT_PASSWORD, SmtpServer, assert_error, bearer, signup
 from tests.support.database import Database
+from tests.support.worker import deliver_mail
 
 
 def test_me_returns_the_callers_account(client: TestClient) -> None:
@@ -36,7 +37,7 @@ def test_patch_me_changes_the_email_and_asks_for_verification_again(
     assert body["email"] == new_email
     assert body["verification_status"] == "unverified"
     assert body["email_verified_at"] is None
-    token = smtp.mailbox.latest_token(new_email, "confirm")
+    token = deliver_mail(db, smtp).latest_token(new_email, "confirm")
     assert client.post("/api/auth/verify", json={"token": token}).status_code == 200
     login = client.post("/api/auth/login", json={"email": new_email, "password": DEFAULT_PASSWORD})
     assert login.status_code == 200

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from psycopg import AsyncConnection
-from psycopg import Connection as SyncConnection
 from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
@@ -36,7 +35,7 @@ from preset.errors import (
     SubscriptionLimitExceeded,
     ValidationFailed,
 )
-from preset.events import record_event, record_event_sync
+from preset.events import record_event
 from preset.gigs import discovery
 from preset.gigs import repository as repo
 from preset.gigs.schemas import GigCreate, GigPatch
@@ -430,28 +429,12 @@ async def map_pins(
 # ===================================================================== the platform's jobs
 async def close_expired_gigs(conn: AsyncConnection[Any]) -> list[Row]:
     """§3: published gigs whose application deadline has passed close automatically. Run by the
-    worker or `preset` CLI as service_role (or the owner); one `gig.closed` event per gig."""
+    worker as service_role (or the owner); one `gig.closed` event per gig; the caller commits."""
     async with conn.cursor(row_factory=dict_row) as cur:
         await cur.execute(repo.CLOSE_EXPIRED_SQL)
         closed = await cur.fetchall()
     for gig in closed:
         await record_event(
-            conn,
-            "gig.closed",
-            "gig",
-            gig["id"],
-            None,
-            {"from": "published", "to": "closed", "reason": "deadline_passed"},
-        )
-    return closed
-
-
-def close_expired_gigs_sync(conn: SyncConnection[Any]) -> list[Row]:
-    """The same job on a synchronous connection (CLI); the caller commits."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        closed = cur.execute(repo.CLOSE_EXPIRED_SQL).fetchall()
-    for gig in closed:
-        record_event_sync(
             conn,
             "gig.closed",
             "gig",
