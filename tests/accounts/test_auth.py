@@ -384,9 +384,7 @@ def test_a_reset_token_does_not_verify_an_address(
 
 
 # ------------------------------------------------------------------ password reset
-def test_password_reset_flow(
-    client: TestClient, smtp: SmtpServer, db: Database
-) -> None:
+def test_password_reset_flow(client: TestClient, smtp: SmtpServer, db: Database) -> None:
     email = f"reset_{uuid.uuid4().hex[:8]}@example.com"
     session = signup(client, email=email)
     response = client.post("/api/auth/password-reset/request", json={"email": email.upper()})
