@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from preset import worker
+from preset.cli import app
 from preset.db import kit
 from preset.db.session import Connection
 from preset.events import DomainEvent
 from preset.settings import Settings
 from tests.gigs.helpers import account
 from tests.support import factories as f
-from tests.support.api import app_settings_for
+from tests.support.api import SmtpServer, app_settings_for, signup
 from tests.support.database import Database
 from tests.support.worker import run_worker
 
@@ -206,3 +210,21 @@ def test_the_worker_loop_wakes_on_notify_and_stops_on_request(db: Database) -> N
     waited = asyncio.run(run())
     assert waited < 5, waited  # the poll interval is 30 s
     assert any("processed 1 events" in line for line in lines), lines
+
+
+def test_preset_worker_once_sends_queued_mail_and_reports(
+    client: TestClient, db: Database, smtp: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    email = f"cli_{uuid.uuid4().hex[:8]}@example.com"
+    signup(client, email=email)
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    monkeypatch.setenv("PRESET_ENV", "test")
+    monkeypatch.setenv("PRESET_MAIL_SMTP_HOST", smtp.host)
+    monkeypatch.setenv("PRESET_MAIL_SMTP_PORT", str(smtp.port))
+    result = CliRunner().invoke(app, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "processed 1 events, 0 failed" in result.output
+    assert len(smtp.mailbox.to(email)) == 1
+    again = CliRunner().invoke(app, ["worker", "--once"])
+    assert "processed 0 events" in again.output
+    assert len(smtp.mailbox.to(email)) == 1
