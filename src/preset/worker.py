@@ -1,46 +1,67 @@
 """The background worker: scheduled jobs and the domain-events outbox (PRODUCT_RULES §9).
 
-Events are written by the request's own transaction; the worker claims pending ones with
-`FOR UPDATE SKIP LOCKED` (several workers never take the same event), runs the handler for each
-in a savepoint, and marks it processed in the same transaction. A handler that fails is retried
-later with a growing delay; a worker that crashes mid-batch loses nothing, because its claim
-rolls back with it. Handlers are idempotent, so at-least-once delivery is safe.
+Events are written by the request's own transaction. The worker takes them one at a time, each
+in its own ``service_role`` transaction (``preset.db.session.service_transaction``, mode 4, on
+an async pool of owner connections): it claims the oldest due event with ``FOR UPDATE SKIP
+LOCKED`` (two workers never take the same one), runs its handler in a savepoint, and marks it
+processed in the same transaction. A handler that fails is rolled back to the savepoint, and
+the event is retried later with a growing delay, up to ``MAX_ATTEMPTS``. A worker that dies
+mid-event loses nothing: the claim rolls back with its connection and the event is due again.
+Handlers are idempotent, so at-least-once delivery is safe (docs/worker.md).
 
-Every job runs as `service_role` (the platform), on the owner connection.
+The loop wakes on ``NOTIFY preset_outbox`` (sent at commit by writers that someone waits on,
+such as queued e-mails) and polls every ``poll_interval`` seconds otherwise.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 
 import psycopg
-from psycopg.rows import dict_row
+import structlog
+from psycopg_pool import AsyncConnectionPool
 
+from preset import constants as c
+from preset.accounts import mails as account_mails
+from preset.db import kit
+from preset.db.session import Connection, Pool, service_transaction
+from preset.events import WORKER_CHANNEL, DomainEvent
+from preset.gigs.service import close_expired_gigs
 from preset.gigs.tasks import notify_gig_cancelled
+from preset.mail import Mailer, build_mailer
+from preset.mail.outbox import MAIL_REQUESTED, MailDelivery, scrub_stale_secrets
+from preset.settings import Settings
 
-Handler = Callable[[psycopg.Connection[Any], dict[str, Any]], object]
+logger = structlog.get_logger("preset.worker")
 
-#: Event type → handler. Events of other types need no background work and are marked processed.
-HANDLERS: Final[dict[str, Handler]] = {
-    "gig.cancelled": notify_gig_cancelled,
-}
+#: A handler runs inside the event's transaction (in a savepoint) as service_role.
+Handler = Callable[[Connection, DomainEvent], Awaitable[object]]
+
 #: After this many failed attempts an event stays pending for an operator to look at.
 MAX_ATTEMPTS: Final = 10
+#: Events handled per pass before the loop looks at its scheduled jobs again.
 BATCH_SIZE: Final = 100
 #: Retry delay after the n-th failure: base * 2^(n-1), capped.
 RETRY_BASE: Final = timedelta(seconds=5)
 RETRY_CAP: Final = timedelta(hours=1)
+#: Tokens of e-mails still unsent after this long have expired: their secrets are dropped.
+MAIL_SECRET_MAX_AGE_SECONDS: Final = max(
+    c.EMAIL_VERIFICATION_TTL_SECONDS, c.PASSWORD_RESET_TTL_SECONDS
+)
+APPLICATION_NAME: Final = "preset-worker"
 
-_CLAIM_SQL = """
-SELECT id, event_type, aggregate_type, aggregate_id, actor_user_id, payload, occurred_at, attempts
+_CLAIM_SQL = f"""
+SELECT {kit.columns(DomainEvent)}
   FROM domain_events
  WHERE processed_at IS NULL AND available_at <= now() AND attempts < %s
  ORDER BY occurred_at, id
- LIMIT %s
+ LIMIT 1
    FOR UPDATE SKIP LOCKED
 """
 _DONE_SQL = """
@@ -60,6 +81,11 @@ class BatchResult:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: BatchResult) -> None:
+        self.processed += other.processed
+        self.failed += other.failed
+        self.errors += other.errors
+
 
 def retry_delay(attempts_so_far: int) -> timedelta:
     """The wait before the next try, after ``attempts_so_far + 1`` failures."""
@@ -67,93 +93,184 @@ def retry_delay(attempts_so_far: int) -> timedelta:
     return min(delay, RETRY_CAP)
 
 
-def _as_service(conn: psycopg.Connection[Any]) -> None:
-    conn.execute(
-        "SELECT set_config('role', 'service_role', true), "
-        "set_config('request.jwt.claims', '{\"role\": \"service_role\"}', true)"
+def default_handlers(settings: Settings, mailer: Mailer | None = None) -> dict[str, Handler]:
+    """Event type → handler. Events of other types need no background work and are marked
+    processed."""
+    return {
+        "gig.cancelled": notify_gig_cancelled,
+        MAIL_REQUESTED: MailDelivery(
+            mailer or build_mailer(settings.mail), settings.mail, dict(account_mails.TEMPLATES)
+        ),
+    }
+
+
+def create_worker_pool(database_url: str, *, max_size: int = 2) -> Pool:
+    """An async pool of owner connections (autocommit: each mode opens its own transaction)."""
+    pool: Pool = AsyncConnectionPool(
+        database_url,
+        min_size=1,
+        max_size=max_size,
+        kwargs={
+            "autocommit": True,
+            "options": "-c search_path=public,extensions",
+            "application_name": APPLICATION_NAME,
+        },
+        open=False,
+        name=APPLICATION_NAME,
     )
+    return pool
 
 
-def process_pending_events(
-    conn: psycopg.Connection[Any], *, batch_size: int = BATCH_SIZE
-) -> BatchResult:
-    """Claim and handle one batch of pending events in one transaction."""
-    result = BatchResult()
-    with conn.transaction():
-        _as_service(conn)
-        with conn.cursor(row_factory=dict_row) as cur:
-            events = cur.execute(_CLAIM_SQL, (MAX_ATTEMPTS, batch_size)).fetchall()
-        for event in events:
-            handler = HANDLERS.get(event["event_type"])
+@dataclass
+class Worker:
+    pool: Pool
+    handlers: Mapping[str, Handler]
+
+    async def process_one_event(self) -> BatchResult | None:
+        """Claim, handle and mark the oldest due event in one transaction; None when no event
+        is due (or every due one is being handled by another worker)."""
+        async with service_transaction(self.pool) as conn:
+            event = await kit.fetch_one(conn, DomainEvent, _CLAIM_SQL, (MAX_ATTEMPTS,))
+            if event is None:
+                return None
+            handler = self.handlers.get(event.event_type)
             try:
-                with conn.transaction():
+                async with conn.transaction():  # a savepoint: a failure undoes only the handler
                     if handler is not None:
-                        handler(conn, event)
-            except psycopg.Error as exc:
-                message = f"{event['event_type']} {event['id']}: {exc}"
-                result.failed += 1
-                result.errors.append(message)
-                conn.execute(
-                    _FAILED_SQL, (str(exc)[:2000], retry_delay(event["attempts"]), event["id"])
+                        await handler(conn, event)
+            except Exception as exc:  # any failure of a handler is retried later
+                message = f"{event.event_type} {event.id}: {type(exc).__name__}: {exc}"
+                logger.warning("worker.event_failed", event_id=str(event.id), error=message)
+                await kit.execute(
+                    conn, _FAILED_SQL, (message[:2000], retry_delay(event.attempts), event.id)
                 )
-                continue
-            conn.execute(_DONE_SQL, (event["id"],))
-            result.processed += 1
-    return result
+                return BatchResult(failed=1, errors=[message])
+            await kit.execute(conn, _DONE_SQL, (event.id,))
+            return BatchResult(processed=1)
 
+    async def process_pending_events(self, *, limit: int = BATCH_SIZE) -> BatchResult:
+        """Handle due events, one transaction each, until none is due or ``limit`` were tried."""
+        total = BatchResult()
+        for _ in range(limit):
+            outcome = await self.process_one_event()
+            if outcome is None:
+                break
+            total.add(outcome)
+        return total
 
-def _close_expired_gigs(conn: psycopg.Connection[Any]) -> list[Any]:
-    # Interim: the async worker replaces this with gigs.service.close_expired_gigs.
-    from preset.events import record_event_sync
+    async def run_scheduled_jobs(self) -> dict[str, int]:
+        """The periodic jobs: close gigs whose application deadline has passed (§3), drop the
+        tokens of e-mails that never went out once they have expired."""
+        async with service_transaction(self.pool) as conn:
+            closed = await close_expired_gigs(conn)
+            scrubbed = await scrub_stale_secrets(
+                conn, older_than_seconds=MAIL_SECRET_MAX_AGE_SECONDS
+            )
+        return {"gigs_closed": len(closed), "mail_secrets_scrubbed": scrubbed}
 
-    closed = conn.execute(
-        "UPDATE gigs SET status = 'closed', closed_at = now() WHERE status = 'published' "
-        "AND application_deadline IS NOT NULL AND application_deadline <= now() RETURNING id"
-    ).fetchall()
-    for (gig_id,) in closed:
-        record_event_sync(
-            conn,
-            "gig.closed",
-            "gig",
-            gig_id,
-            None,
-            {"from": "published", "to": "closed", "reason": "deadline_passed"},
-        )
-    return closed
-
-
-def run_scheduled_jobs(conn: psycopg.Connection[Any]) -> dict[str, int]:
-    """The periodic jobs: close gigs whose application deadline has passed (§3)."""
-    with conn.transaction():
-        _as_service(conn)
-        closed = _close_expired_gigs(conn)
-    return {"gigs_closed": len(closed)}
-
-
-def run_once(database_url: str) -> tuple[dict[str, int], BatchResult]:
-    """One pass: scheduled jobs, then events until none are pending."""
-    with psycopg.connect(database_url, options="-c search_path=public,extensions") as conn:
-        jobs = run_scheduled_jobs(conn)
+    async def run_once(self) -> tuple[dict[str, int], BatchResult]:
+        """One pass: scheduled jobs, then events until none is due."""
+        jobs = await self.run_scheduled_jobs()
         total = BatchResult()
         while True:
-            batch = process_pending_events(conn)
-            total.processed += batch.processed
-            total.failed += batch.failed
-            total.errors += batch.errors
-            if batch.processed + batch.failed == 0 or batch.failed:
+            batch = await self.process_pending_events()
+            total.add(batch)
+            if batch.processed + batch.failed < BATCH_SIZE:
                 break
-    return jobs, total
+        return jobs, total
+
+    async def run_forever(
+        self,
+        database_url: str,
+        *,
+        jobs_interval: float,
+        poll_interval: float,
+        log: Callable[[str], None],
+        stop: asyncio.Event,
+    ) -> None:
+        """Until ``stop`` is set: scheduled jobs every ``jobs_interval`` seconds, events as soon
+        as a NOTIFY arrives or every ``poll_interval`` seconds."""
+        listener: psycopg.AsyncConnection[Any] | None = None
+        next_jobs = 0.0
+        try:
+            while not stop.is_set():
+                try:
+                    if time.monotonic() >= next_jobs:
+                        jobs = await self.run_scheduled_jobs()
+                        next_jobs = time.monotonic() + jobs_interval
+                        if any(jobs.values()):
+                            log(", ".join(f"{name}: {n}" for name, n in jobs.items()))
+                    events = await self.process_pending_events()
+                    if events.processed or events.failed:
+                        log(f"processed {events.processed} events, {events.failed} failed")
+                    for error in events.errors:
+                        log(f"event failed: {error}")
+                    if events.processed + events.failed >= BATCH_SIZE:
+                        continue  # more may be due: no waiting
+                    if listener is None or listener.closed:
+                        listener = await _listen(database_url)
+                    await _wait_for_notify(listener, poll_interval)
+                except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+                    # The database went away: the pool reconnects, the listener is made again.
+                    log(f"database unavailable, retrying: {str(exc).strip().splitlines()[0]}")
+                    if listener is not None:
+                        await listener.close()
+                        listener = None
+                    await asyncio.sleep(poll_interval)
+        finally:
+            if listener is not None:
+                await listener.close()
 
 
-def run_forever(database_url: str, *, interval_seconds: float, log: Callable[[str], None]) -> None:
-    """Poll until interrupted."""
-    while True:
-        jobs, events = run_once(database_url)
-        if jobs["gigs_closed"] or events.processed or events.failed:
-            log(
-                f"closed {jobs['gigs_closed']} gigs, processed {events.processed} events, "
-                f"{events.failed} failed"
-            )
-        for error in events.errors:
-            log(f"event failed: {error}")
-        time.sleep(interval_seconds)
+async def _listen(database_url: str) -> psycopg.AsyncConnection[Any]:
+    conn = await psycopg.AsyncConnection.connect(
+        database_url, autocommit=True, application_name=f"{APPLICATION_NAME}-listen"
+    )
+    await conn.execute(f"LISTEN {WORKER_CHANNEL}")
+    return conn
+
+
+async def _wait_for_notify(listener: psycopg.AsyncConnection[Any], timeout: float) -> None:
+    async for _ in listener.notifies(timeout=timeout, stop_after=1):
+        pass
+
+
+@asynccontextmanager
+async def open_worker(
+    database_url: str, settings: Settings, *, mailer: Mailer | None = None
+) -> AsyncIterator[Worker]:
+    """A worker on its own pool of owner connections, closed at the end."""
+    pool = create_worker_pool(database_url)
+    await pool.open(wait=True)
+    try:
+        yield Worker(pool, default_handlers(settings, mailer))
+    finally:
+        await pool.close()
+
+
+async def run_once(
+    database_url: str, settings: Settings, *, mailer: Mailer | None = None
+) -> tuple[dict[str, int], BatchResult]:
+    """One pass of a fresh worker (``preset worker --once``, tests)."""
+    async with open_worker(database_url, settings, mailer=mailer) as worker:
+        return await worker.run_once()
+
+
+async def run_forever(
+    database_url: str,
+    settings: Settings,
+    *,
+    jobs_interval: float,
+    poll_interval: float,
+    log: Callable[[str], None],
+    stop: asyncio.Event,
+) -> None:
+    """``preset worker``: the loop, until ``stop`` is set."""
+    async with open_worker(database_url, settings) as worker:
+        await worker.run_forever(
+            database_url,
+            jobs_interval=jobs_interval,
+            poll_interval=poll_interval,
+            log=log,
+            stop=stop,
+        )

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.api import DEFAULT_PASSWORD, SmtpServer, assert_error, bearer, signup
 from tests.support.database import Database
+from tests.support.worker import deliver_mail
 
 
 def _login(client: TestClient, email: str, password: str = DEFAULT_PASSWORD) -> object:
@@ -338,10 +339,12 @@ def test_logout_ends_the_session(client: TestClient) -> None:
 
 
 # ------------------------------------------------------------------ e-mail verification
-def test_email_verification_is_single_use(client: TestClient, smtp: SmtpServer) -> None:
+def test_email_verification_is_single_use(
+    client: TestClient, smtp: SmtpServer, db: Database
+) -> None:
     email = f"verify_{uuid.uuid4().hex[:8]}@example.com"
     session = signup(client, email=email)
-    token = smtp.mailbox.latest_token(email, "confirm")
+    token = deliver_mail(db, smtp).latest_token(email, "confirm")
     response = client.post("/api/auth/verify", json={"token": token})
     assert response.status_code == 200
     assert response.json()["verification_status"] == "email_verified"
@@ -354,7 +357,7 @@ def test_email_verification_is_single_use(client: TestClient, smtp: SmtpServer) 
 def test_email_verification_expires(client: TestClient, smtp: SmtpServer, db: Database) -> None:
     email = f"late_{uuid.uuid4().hex[:8]}@example.com"
     session = signup(client, email=email)
-    token = smtp.mailbox.latest_token(email, "confirm")
+    token = deliver_mail(db, smtp).latest_token(email, "confirm")
     db.execute(
         "UPDATE email_tokens SET created_at = now() - interval '3 days', "
         "expires_at = now() - interval '1 day' WHERE user_id = %s",
@@ -370,21 +373,23 @@ def test_verification_refuses_unknown_tokens(client: TestClient) -> None:
     assert_error(client.post("/api/auth/verify", json={"token": "short"}), 422, "validation_error")
 
 
-def test_a_reset_token_does_not_verify_an_address(client: TestClient, smtp: SmtpServer) -> None:
+def test_a_reset_token_does_not_verify_an_address(
+    client: TestClient, smtp: SmtpServer, db: Database
+) -> None:
     email = f"mix_{uuid.uuid4().hex[:8]}@example.com"
     signup(client, email=email)
     client.post("/api/auth/password-reset/request", json={"email": email})
-    reset_token = smtp.mailbox.latest_token(email, "reset")
+    reset_token = deliver_mail(db, smtp).latest_token(email, "reset")
     assert_error(client.post("/api/auth/verify", json={"token": reset_token}), 400, "invalid_token")
 
 
 # ------------------------------------------------------------------ password reset
-def test_password_reset_flow(client: TestClient, smtp: SmtpServer) -> None:
+def test_password_reset_flow(client: TestClient, smtp: SmtpServer, db: Database) -> None:
     email = f"reset_{uuid.uuid4().hex[:8]}@example.com"
     session = signup(client, email=email)
     response = client.post("/api/auth/password-reset/request", json={"email": email.upper()})
     assert response.status_code == 202
-    token = smtp.mailbox.latest_token(email, "reset")
+    token = deliver_mail(db, smtp).latest_token(email, "reset")
 
     new_password = "a brand new passphrase"  # noqa: S105
     confirm = client.post(
@@ -408,14 +413,16 @@ def test_password_reset_flow(client: TestClient, smtp: SmtpServer) -> None:
 
 
 def test_password_reset_for_unknown_address_looks_the_same(
-    client: TestClient, smtp: SmtpServer
+    client: TestClient, smtp: SmtpServer, db: Database
 ) -> None:
     response = client.post(
         "/api/auth/password-reset/request", json={"email": "ghost-reset@example.com"}
     )
     assert response.status_code == 202
     assert response.json() == {"status": "accepted"}
-    assert smtp.mailbox.to("ghost-reset@example.com") == []
+    # Nothing was queued, so the worker sends nothing.
+    assert db.execute("SELECT count(*) AS n FROM outbound_emails")[0]["n"] == 0
+    assert deliver_mail(db, smtp).to("ghost-reset@example.com") == []
 
 
 def test_password_reset_token_expires_and_validates(
@@ -424,7 +431,7 @@ def test_password_reset_token_expires_and_validates(
     email = f"expire_{uuid.uuid4().hex[:8]}@example.com"
     user = signup(client, email=email)["user"]
     client.post("/api/auth/password-reset/request", json={"email": email})
-    token = smtp.mailbox.latest_token(email, "reset")
+    token = deliver_mail(db, smtp).latest_token(email, "reset")
     weak = client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "123"})
     assert_error(weak, 422, "validation_error")
     db.execute(
@@ -439,9 +446,18 @@ def test_password_reset_token_expires_and_validates(
     assert_error(expired, 400, "token_expired")
 
 
-def test_verification_mail_travels_over_smtp(client: TestClient, smtp: SmtpServer) -> None:
+def test_verification_mail_travels_over_smtp(
+    client: TestClient, smtp: SmtpServer, db: Database
+) -> None:
     email = f"smtp_{uuid.uuid4().hex[:8]}@example.com"
-    signup(client, email=email)
-    (message,) = smtp.mailbox.to(email)
+    user = signup(client, email=email)["user"]
+    # The request only queued it: nothing leaves before the worker runs.
+    assert smtp.mailbox.to(email) == []
+    [event] = db.execute(
+        "SELECT id FROM domain_events WHERE event_type = 'mail.requested' AND aggregate_id = %s",
+        (user["id"],),
+    )
+    (message,) = deliver_mail(db, smtp).to(email)
     assert "Confirm your e-mail" in message["Subject"]
     assert message["From"]
+    assert message["Message-ID"] == f"<{event['id']}@preset.local>"

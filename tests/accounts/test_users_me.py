@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.api import DEFAULT_PASSWORD, SmtpServer, assert_error, bearer, signup
+from preset.accounts import repository
+from preset.accounts.endpoints import check_user_matches_user_out
+from preset.accounts.repository import User
+from preset.accounts.schemas import UserOut
+from preset.db import kit
+from tests.support.api import (
+    DEFAULT_PASSWORD,
+    SmtpServer,
+    api_client,
+    app_settings_for,
+    assert_error,
+    bearer,
+    signup,
+)
 from tests.support.database import Database
+from tests.support.worker import deliver_mail
 
 
 def test_me_returns_the_callers_account(client: TestClient) -> None:
@@ -36,7 +53,7 @@ def test_patch_me_changes_the_email_and_asks_for_verification_again(
     assert body["email"] == new_email
     assert body["verification_status"] == "unverified"
     assert body["email_verified_at"] is None
-    token = smtp.mailbox.latest_token(new_email, "confirm")
+    token = deliver_mail(db, smtp).latest_token(new_email, "confirm")
     assert client.post("/api/auth/verify", json={"token": token}).status_code == 200
     login = client.post("/api/auth/login", json={"email": new_email, "password": DEFAULT_PASSWORD})
     assert login.status_code == 200
@@ -127,3 +144,86 @@ def test_the_database_guard_maps_to_forbidden_change(client: TestClient, db: Dat
         assert b'"field":"role"' in response.body
     else:
         raise AssertionError("the guard trigger let a user change their own role")
+
+
+def test_me_is_encoded_byte_for_byte_as_pydantic_would(client: TestClient, db: Database) -> None:
+    """GET /api/users/me writes the row with orjson: the same bytes as UserOut's JSON, for a row
+    with nulls and for one with every time set (fractional seconds, UTC "Z")."""
+    check_user_matches_user_out()
+    session = signup(client)
+    headers = bearer(session["access_token"])
+    for _ in range(2):
+        response = client.get("/api/users/me", headers=headers)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        [row] = db.execute(
+            f"SELECT {kit.columns(User)} FROM users WHERE id = %s", (session["user"]["id"],)
+        )
+        assert response.content == UserOut.model_validate(row).model_dump_json().encode()
+        # Second round: every nullable time filled, one of them on a whole second.
+        db.execute(
+            "UPDATE users SET subscription_started_at = now(), "
+            "subscription_expires_at = date_trunc('second', now()) + interval '30 days', "
+            "email_verified_at = now(), last_login_at = now() WHERE id = %s",
+            (session["user"]["id"],),
+        )
+    body = response.json()
+    assert body["subscription_expires_at"].endswith("Z") and body["last_login_at"] is not None
+
+
+def test_the_row_type_must_match_user_out() -> None:
+    """The start-up check refuses a row type whose fields differ from UserOut's."""
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Drifted:
+        id: uuid.UUID
+        email: str
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(repository, "User", Drifted)
+        with pytest.raises(RuntimeError, match="disagree"):
+            check_user_matches_user_out()
+
+
+def test_an_email_change_holds_one_pooled_connection(db: Database, smtp: SmtpServer) -> None:
+    """PATCH /api/users/me with a new address runs in the caller's own transaction (switched to
+    service_role for the change): with a pool of one connection it still succeeds at once."""
+    with api_client(app_settings_for(db, smtp, pool_max_size=1)) as single:
+        session = signup(single)
+        new_email = f"single_{uuid.uuid4().hex[:8]}@example.com"
+        started = time.monotonic()
+        response = single.patch(
+            "/api/users/me", headers=bearer(session["access_token"]), json={"email": new_email}
+        )
+        assert response.status_code == 200, response.text
+        # A second connection would have waited for the pool's timeout (30 s) instead.
+        assert time.monotonic() - started < 10
+    user_id = session["user"]["id"]
+    [audit] = db.execute(
+        "SELECT actor_user_id, actor_role, changes -> 'email' ->> 'new' AS new_email "
+        "FROM audit_logs WHERE table_name = 'users' AND operation = 'UPDATE' AND row_id = %s",
+        (user_id,),
+    )
+    assert audit == {
+        "actor_user_id": uuid.UUID(user_id),
+        "actor_role": "service_role",
+        "new_email": new_email,
+    }
+    token = deliver_mail(db, smtp).latest_token(new_email, "new e-mail")
+    assert len(token) >= 16
+
+
+def test_a_failed_email_change_queues_no_mail(client: TestClient, db: Database) -> None:
+    signup(client, email="owner.of.it@example.com")
+    session = signup(client)
+    before = db.execute("SELECT count(*) AS n FROM outbound_emails")[0]["n"]
+    assert_error(
+        client.patch(
+            "/api/users/me",
+            headers=bearer(session["access_token"]),
+            json={"email": "owner.of.it@example.com"},
+        ),
+        409,
+        "email_taken",
+    )
+    assert db.execute("SELECT count(*) AS n FROM outbound_emails")[0]["n"] == before

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.support.api import SmtpServer, assert_error, bearer, signup
 from tests.support.database import Database
+from tests.support.worker import deliver_mail
 
 
 def _snapshot(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def test_two_accounts_cannot_reach_each_others_private_data(
     # Alice's verification token verifies Alice, never Bob.
     client.post(
         "/api/auth/verify",
-        json={"token": smtp.mailbox.latest_token("alice@example.com", "confirm")},
+        json={"token": deliver_mail(db, smtp).latest_token("alice@example.com", "confirm")},
     )
 
     bob_after = _snapshot(client, b)

@@ -322,6 +322,18 @@ def _login_values(ctx: Ctx) -> dict[str, Any]:
     }
 
 
+def _outbound_email_values(ctx: Ctx) -> dict[str, Any]:
+    event = f.make_domain_event(ctx.conn, actor_user_id=ctx.owner, event_type="mail.requested")
+    return {
+        "id": _uid(),
+        "event_id": event["id"],
+        "user_id": ctx.owner,
+        "template": "verify_email",
+        "recipient": "someone@example.com",
+        "secret": "raw-one-time-token",
+    }
+
+
 def _inserted(
     table: str, key: str, values: Callable[[Ctx], dict[str, Any]]
 ) -> Callable[[Ctx, str], Any]:
@@ -639,6 +651,12 @@ SPECS: dict[str, Spec] = {
         row=_inserted("email_tokens", "id", _email_token_values),
         new=_plain(_email_token_values),
         update={"*": "used_at = now()"},
+    ),
+    "outbound_emails": Spec(
+        owner_column="user_id",
+        row=_inserted("outbound_emails", "id", _outbound_email_values),
+        new=_plain(_outbound_email_values),
+        update={"*": "status = 'skipped', secret = NULL, finished_at = now()"},
     ),
     "login_attempts": Spec(
         owner_column=None,

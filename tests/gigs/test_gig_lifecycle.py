@@ -4,15 +4,18 @@ conditions of each row; the database guard behind it; the automatic close."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from psycopg.rows import dict_row
 
 from preset.constants import GIG_STATUSES, GIG_TRANSITIONS
-from preset.gigs.repository import ExpiredGig
+from preset.events import DomainEvent
 from preset.gigs.service import close_expired_gigs
 from preset.gigs.tasks import notify_gig_cancelled
 from tests.gigs.helpers import Account, account, create_gig, event_rows, events_of, published_gig
@@ -28,6 +31,19 @@ EVENT_OF = {
     "complete": "gig.completed",
     "cancel": "gig.cancelled",
 }
+
+
+async def _as_service_async(db: Database, job: Callable[[Any], Awaitable[Any]]) -> Any:
+    """Run ``job`` on an async connection in a service_role transaction (as the worker does)."""
+    async with await psycopg.AsyncConnection.connect(
+        db.url, options="-c search_path=public,extensions", row_factory=dict_row
+    ) as conn:
+        async with conn.transaction():
+            await conn.execute(
+                "SELECT set_config('role', 'service_role', true), "
+                "set_config('request.jwt.claims', '{\"role\": \"service_role\"}', true)"
+            )
+            return await job(conn)
 
 
 def _gig_in(db: Database, owner: Account, status: str, action: str) -> dict[str, Any]:
@@ -242,9 +258,9 @@ def test_cancelling_declines_open_applications_and_notifies_applicants(
     assert set(cancelled["payload"]["notify_user_ids"]) == expected
 
     # The notifications job (service role, after commit) writes one row per applicant, once.
+    event = DomainEvent(**{k.name: cancelled[k.name] for k in dataclasses.fields(DomainEvent)})
     for _ in range(2):
-        with db.as_service() as conn:
-            notify_gig_cancelled(conn, cancelled)
+        asyncio.run(_as_service_async(db, lambda conn: notify_gig_cancelled(conn, event)))
     notified = db.execute(
         "SELECT user_id, type, source_event_id FROM notifications WHERE type = 'gig.cancelled'"
     )
@@ -302,7 +318,7 @@ def test_close_expired_gigs_closes_published_gigs_past_their_deadline(db: Databa
     draft = f.make_gig(
         db, owner_user_id=owner["id"], status="draft", application_deadline=NOW - timedelta(days=1)
     )
-    closed = asyncio.run(_close_expired_as_service(db))
+    closed = asyncio.run(_as_service_async(db, close_expired_gigs))
     assert [g.id for g in closed] == [expired["id"]]
     statuses = {
         r["id"]: r["status"]
@@ -317,13 +333,4 @@ def test_close_expired_gigs_closes_published_gigs_past_their_deadline(db: Databa
     [event] = event_rows(db, "gig.closed")
     assert (event["aggregate_id"], event["actor_user_id"]) == (expired["id"], None)
     assert event["payload"]["reason"] == "deadline_passed"
-    assert asyncio.run(_close_expired_as_service(db)) == []
-
-
-async def _close_expired_as_service(db: Database) -> list[ExpiredGig]:
-    async with await psycopg.AsyncConnection.connect(
-        db.url, options="-c search_path=public,extensions"
-    ) as conn:
-        async with conn.transaction():
-            await conn.execute("SELECT set_config('role', 'service_role', true)")
-            return await close_expired_gigs(conn)
+    assert asyncio.run(_as_service_async(db, close_expired_gigs)) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import orjson
@@ -28,8 +29,8 @@ auth_router = APIRouter(prefix="/api/auth", tags=["auth"], dependencies=[AUTH_LI
 users_router = APIRouter(prefix="/api/users", tags=["users"])
 
 
-async def _deps(request: Request, settings: AppSettingsDep, tx: ServiceTx) -> service.AccountsDeps:
-    return service.AccountsDeps(settings=settings, tx=tx, mailer=request.app.state.mailer)
+async def _deps(settings: AppSettingsDep, tx: ServiceTx) -> service.AccountsDeps:
+    return service.AccountsDeps(settings=settings, tx=tx)
 
 
 Deps = Annotated[service.AccountsDeps, Depends(_deps)]
@@ -84,21 +85,34 @@ async def password_reset_confirm(payload: PasswordResetConfirm, deps: Deps) -> R
     return Response(status_code=204)
 
 
+def encode_user(user: repository.User) -> bytes:
+    """The row as UserOut's JSON: orjson writes a dataclass's fields in order, UUIDs, nulls and
+    UTC times ("Z") byte for byte as pydantic would (tests/accounts/test_users_me.py holds the
+    two to the same bytes), so the hottest route skips a validate-then-dump pass."""
+    return orjson.dumps(user, option=orjson.OPT_UTC_Z)
+
+
+def check_user_matches_user_out() -> None:
+    """GET /api/users/me encodes the row as it is: its fields must be UserOut's, in order."""
+    row_fields = tuple(field.name for field in dataclasses.fields(repository.User))
+    if row_fields != tuple(UserOut.model_fields):
+        raise RuntimeError(
+            f"repository.User {row_fields} and UserOut {tuple(UserOut.model_fields)} disagree: "
+            "GET /api/users/me encodes rows as they are"
+        )
+
+
+check_user_matches_user_out()
+
+
 @users_router.get("/me", response_model=UserOut, dependencies=[READ_LIMIT])
 async def get_me(read: UserRead) -> Response:
     """The caller's account."""
-    user = await service.get_me(read)
-    # The row holds exactly UserOut's fields (checked at import below), so it is encoded as it
-    # is: orjson writes UUIDs, nulls and UTC times ("Z") byte for byte as pydantic would, and the
-    # hottest route skips a validate-then-dump pass. response_model keeps the OpenAPI schema.
-    return Response(orjson.dumps(user, option=orjson.OPT_UTC_Z), media_type="application/json")
-
-
-if tuple(c.strip() for c in repository.USER_COLUMNS.split(",")) != tuple(UserOut.model_fields):
-    raise RuntimeError("USER_COLUMNS and UserOut disagree: GET /api/users/me encodes rows as-is")
+    # response_model keeps the OpenAPI schema; the body is the row, encoded as it is.
+    return Response(encode_user(await service.get_me(read)), media_type="application/json")
 
 
 @users_router.patch("/me", response_model=UserOut, dependencies=[WRITE_LIMIT])
-async def patch_me(payload: UserUpdate, ctx: UserTx, deps: Deps) -> UserOut:
+async def patch_me(payload: UserUpdate, ctx: UserTx) -> UserOut:
     """Change what a user may change on their account (the e-mail address, re-verified)."""
-    return await service.update_me(deps, ctx, payload)
+    return await service.update_me(ctx, payload)

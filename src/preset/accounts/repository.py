@@ -1,60 +1,109 @@
-"""Every query of the accounts domain (plain SQL; the caller's transaction decides the role)."""
+"""Every query of the accounts domain (typed rows through preset.db.kit; the caller's
+transaction decides the role)."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from preset.db import kit
 from preset.db.session import Connection
 
-Row = dict[str, Any]
 
-USER_COLUMNS = (
-    "id, email, role, verification_status, subscription_tier, subscription_status, "
-    "subscription_started_at, subscription_expires_at, last_login_at, email_verified_at, "
-    "account_status, suspended_until, created_at, updated_at"
-)
+@dataclass(frozen=True, slots=True)
+class User:
+    """A ``users`` row as the API shows it to its owner: exactly ``UserOut``'s fields, in its
+    order (GET /api/users/me encodes it as it is; preset.accounts.endpoints checks the match)."""
+
+    id: uuid.UUID
+    email: str
+    role: str
+    verification_status: str
+    subscription_tier: str
+    subscription_status: str
+    subscription_started_at: datetime | None
+    subscription_expires_at: datetime | None
+    last_login_at: datetime | None
+    email_verified_at: datetime | None
+    account_status: str
+    suspended_until: datetime | None
+    created_at: datetime
+    updated_at: datetime
 
 
-async def _one(conn: Connection, query: str, params: Any = None) -> Row | None:
-    cur = await conn.execute(query, params)
-    return await cur.fetchone()
+@dataclass(frozen=True, slots=True)
+class LoginCandidate(User):
+    """The account an e-mail address names, with its password hash (None: no password set)."""
 
+    password_hash: str | None = field(metadata=kit.sql_expression("c.password_hash"))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginFailures:
+    account_failures: int
+    address_failures: int
+    #: Seconds until the failure that keeps the count at the limit leaves the window (None while
+    #: under the limit).
+    account_retry_after: int | None
+    address_retry_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshToken:
+    id: uuid.UUID
+    user_id: uuid.UUID
+    family_id: uuid.UUID
+    expires_at: datetime
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    expired: bool = field(metadata=kit.sql_expression("{t}expires_at <= now()"))
+
+
+@dataclass(frozen=True, slots=True)
+class EmailToken:
+    """A presented e-mail token with its user's current address and state."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    email: str
+    used_at: datetime | None
+    expired: bool = field(metadata=kit.sql_expression("{t}expires_at <= now()"))
+    current_email: str = field(metadata=kit.sql_expression("u.email"))
+    account_status: str = field(metadata=kit.sql_expression("u.account_status"))
+
+
+_USER = kit.columns(User)
 
 # ------------------------------------------------------------------ users (as the caller)
-OWN_USER_QUERY = f"SELECT {USER_COLUMNS} FROM users WHERE id = auth.uid()"
+OWN_USER_QUERY = f"SELECT {_USER} FROM users WHERE id = auth.uid()"
 
 
-async def get_own_user(conn: Connection) -> Row | None:
+async def get_own_user(conn: Connection) -> User | None:
     """The caller's users row; row level security limits it to their own."""
-    return await _one(conn, OWN_USER_QUERY)
+    return await kit.fetch_one(conn, User, OWN_USER_QUERY)
 
 
-async def get_user(conn: Connection, user_id: uuid.UUID) -> Row | None:
-    return await _one(conn, f"SELECT {USER_COLUMNS} FROM users WHERE id = %s", (user_id,))
+async def get_user(conn: Connection, user_id: uuid.UUID) -> User | None:
+    return await kit.fetch_one(conn, User, f"SELECT {_USER} FROM users WHERE id = %s", (user_id,))
 
 
 # ------------------------------------------------------------------ sign-up (service role)
-async def insert_user(conn: Connection, *, email: str, role: str) -> Row:
-    row = await _one(
-        conn,
-        f"INSERT INTO users (email, role) VALUES (%s, %s) RETURNING {USER_COLUMNS}",
-        (email, role),
-    )
-    assert row is not None
-    return row
+async def insert_user(conn: Connection, *, email: str, role: str) -> User:
+    return await kit.insert_returning(conn, "users", {"email": email, "role": role}, User)
 
 
 async def insert_wallet(conn: Connection, user_id: uuid.UUID) -> None:
-    await conn.execute(
+    await kit.execute(
+        conn,
         "INSERT INTO user_credits (user_id) VALUES (%s) ON CONFLICT (user_id) DO NOTHING",
         (user_id,),
     )
 
 
 async def set_password_hash(conn: Connection, user_id: uuid.UUID, password_hash: str) -> None:
-    await conn.execute(
+    await kit.execute(
+        conn,
         """
         INSERT INTO user_credentials (user_id, password_hash) VALUES (%s, %s)
         ON CONFLICT (user_id) DO UPDATE
@@ -64,10 +113,11 @@ async def set_password_hash(conn: Connection, user_id: uuid.UUID, password_hash:
     )
 
 
-async def update_email(conn: Connection, user_id: uuid.UUID, email: str) -> Row | None:
+async def update_email(conn: Connection, user_id: uuid.UUID, email: str) -> User | None:
     """A new address is unverified until its owner proves it again."""
-    return await _one(
+    return await kit.fetch_one(
         conn,
+        User,
         f"""
         UPDATE users
            SET email = %s,
@@ -75,18 +125,19 @@ async def update_email(conn: Connection, user_id: uuid.UUID, email: str) -> Row 
                verification_status = CASE WHEN verification_status = 'email_verified'
                                           THEN 'unverified' ELSE verification_status END
          WHERE id = %s
-        RETURNING {USER_COLUMNS}
+        RETURNING {_USER}
         """,
         (email, user_id),
     )
 
 
 # ------------------------------------------------------------------ login (service role)
-async def login_candidate(conn: Connection, email: str) -> Row | None:
-    return await _one(
+async def login_candidate(conn: Connection, email: str) -> LoginCandidate | None:
+    return await kit.fetch_one(
         conn,
+        LoginCandidate,
         f"""
-        SELECT {", ".join("u." + c for c in USER_COLUMNS.split(", "))}, c.password_hash
+        SELECT {kit.columns(LoginCandidate, "u")}
           FROM users u LEFT JOIN user_credentials c ON c.user_id = u.id
          WHERE lower(u.email) = %s
         """,
@@ -102,14 +153,11 @@ async def login_failures(
     window_seconds: int,
     account_limit: int,
     address_limit: int,
-) -> Row:
-    """Failures in the window (per account: since its last success) and when each limit lifts.
-
-    ``*_retry_after`` is the number of seconds until the failure that keeps the count at the
-    limit leaves the window (NULL while under the limit).
-    """
-    row = await _one(
+) -> LoginFailures:
+    """Failures in the window (per account: since its last success) and when each limit lifts."""
+    row = await kit.fetch_one(
         conn,
+        LoginFailures,
         """
         WITH window_start AS (SELECT now() - make_interval(secs => %(window)s) AS at),
         span AS (SELECT make_interval(secs => %(window)s) AS length),
@@ -129,8 +177,8 @@ async def login_failures(
              ORDER BY a.attempted_at DESC
         )
         SELECT
-            (SELECT count(*) FROM account) AS account_failures,
-            (SELECT count(*) FROM address) AS address_failures,
+            (SELECT count(*) FROM account)::int AS account_failures,
+            (SELECT count(*) FROM address)::int AS address_failures,
             (SELECT ceil(extract(epoch FROM attempted_at + (SELECT length FROM span) - now()))
                FROM account OFFSET %(account_limit)s - 1 LIMIT 1)::int AS account_retry_after,
             (SELECT ceil(extract(epoch FROM attempted_at + (SELECT length FROM span) - now()))
@@ -144,23 +192,26 @@ async def login_failures(
             "address_limit": address_limit,
         },
     )
-    assert row is not None
+    if row is None:  # pragma: no cover - a SELECT without FROM always returns its row
+        raise RuntimeError("login_failures returned nothing")
     return row
 
 
 async def record_login_attempt(
     conn: Connection, *, email: str, ip_address: str, succeeded: bool
 ) -> None:
-    await conn.execute(
+    await kit.execute(
+        conn,
         "INSERT INTO login_attempts (email, ip_address, succeeded) VALUES (%s, %s, %s)",
         (email, ip_address, succeeded),
     )
 
 
-async def touch_last_login(conn: Connection, user_id: uuid.UUID) -> Row | None:
-    return await _one(
+async def touch_last_login(conn: Connection, user_id: uuid.UUID) -> User | None:
+    return await kit.fetch_one(
         conn,
-        f"UPDATE users SET last_login_at = now() WHERE id = %s RETURNING {USER_COLUMNS}",
+        User,
+        f"UPDATE users SET last_login_at = now() WHERE id = %s RETURNING {_USER}",
         (user_id,),
     )
 
@@ -175,7 +226,7 @@ async def insert_refresh_token(
     parent_id: uuid.UUID | None,
     ttl_seconds: int,
 ) -> uuid.UUID:
-    row = await _one(
+    token_id: uuid.UUID = await kit.fetch_value(
         conn,
         """
         INSERT INTO refresh_tokens (user_id, family_id, token_hash, parent_id, expires_at)
@@ -184,28 +235,23 @@ async def insert_refresh_token(
         """,
         (user_id, family_id, token_hash, parent_id, ttl_seconds),
     )
-    assert row is not None
-    token_id: uuid.UUID = row["id"]
     return token_id
 
 
-async def refresh_token_for_update(conn: Connection, token_hash: str) -> Row | None:
-    """The presented token with its owner's state, locked so two refreshes serialise."""
-    return await _one(
+async def refresh_token_for_update(conn: Connection, token_hash: str) -> RefreshToken | None:
+    """The presented token, locked so two refreshes serialise."""
+    return await kit.fetch_one(
         conn,
-        """
-        SELECT t.id, t.user_id, t.family_id, t.expires_at, t.revoked_at, t.revoked_reason,
-               t.expires_at <= now() AS expired
-          FROM refresh_tokens t
-         WHERE t.token_hash = %s
-           FOR UPDATE
-        """,
+        RefreshToken,
+        f"SELECT {kit.columns(RefreshToken, 't')} FROM refresh_tokens t "
+        "WHERE t.token_hash = %s FOR UPDATE",
         (token_hash,),
     )
 
 
 async def mark_rotated(conn: Connection, token_id: uuid.UUID, replaced_by: uuid.UUID) -> None:
-    await conn.execute(
+    await kit.execute(
+        conn,
         """
         UPDATE refresh_tokens
            SET revoked_at = now(), revoked_reason = 'rotated', replaced_by = %s
@@ -216,25 +262,25 @@ async def mark_rotated(conn: Connection, token_id: uuid.UUID, replaced_by: uuid.
 
 
 async def revoke_family(conn: Connection, family_id: uuid.UUID, reason: str) -> int:
-    cur = await conn.execute(
+    return await kit.execute(
+        conn,
         """
         UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = %s
          WHERE family_id = %s AND revoked_at IS NULL
         """,
         (reason, family_id),
     )
-    return cur.rowcount
 
 
 async def revoke_all_for_user(conn: Connection, user_id: uuid.UUID, reason: str) -> int:
-    cur = await conn.execute(
+    return await kit.execute(
+        conn,
         """
         UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = %s
          WHERE user_id = %s AND revoked_at IS NULL
         """,
         (reason, user_id),
     )
-    return cur.rowcount
 
 
 # ------------------------------------------------------------------ e-mail tokens
@@ -248,11 +294,13 @@ async def replace_email_token(
     ttl_seconds: int,
 ) -> None:
     """Issue a token; earlier unused tokens of the same purpose stop working."""
-    await conn.execute(
+    await kit.execute(
+        conn,
         "DELETE FROM email_tokens WHERE user_id = %s AND purpose = %s AND used_at IS NULL",
         (user_id, purpose),
     )
-    await conn.execute(
+    await kit.execute(
+        conn,
         """
         INSERT INTO email_tokens (user_id, purpose, email, token_hash, expires_at)
         VALUES (%s, %s, %s, %s, now() + make_interval(secs => %s))
@@ -261,12 +309,14 @@ async def replace_email_token(
     )
 
 
-async def email_token_for_update(conn: Connection, token_hash: str, purpose: str) -> Row | None:
-    return await _one(
+async def email_token_for_update(
+    conn: Connection, token_hash: str, purpose: str
+) -> EmailToken | None:
+    return await kit.fetch_one(
         conn,
-        """
-        SELECT t.id, t.user_id, t.email, t.used_at, t.expires_at <= now() AS expired,
-               u.email AS current_email, u.account_status
+        EmailToken,
+        f"""
+        SELECT {kit.columns(EmailToken, "t")}
           FROM email_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = %s AND t.purpose = %s
            FOR UPDATE OF t
@@ -275,20 +325,37 @@ async def email_token_for_update(conn: Connection, token_hash: str, purpose: str
     )
 
 
-async def mark_email_token_used(conn: Connection, token_id: uuid.UUID) -> None:
-    await conn.execute("UPDATE email_tokens SET used_at = now() WHERE id = %s", (token_id,))
-
-
-async def mark_email_verified(conn: Connection, user_id: uuid.UUID) -> Row | None:
-    return await _one(
+async def email_token_is_live(conn: Connection, token_hash: str, email: str) -> bool:
+    """Whether a token still works for the address it was sent to: not used, not expired, not
+    superseded by a newer one, and the account still has that address."""
+    live: bool = await kit.fetch_value(
         conn,
+        """
+        SELECT EXISTS (
+            SELECT 1 FROM email_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = %s AND t.used_at IS NULL AND t.expires_at > now()
+               AND lower(t.email) = lower(%s) AND lower(u.email) = lower(%s))
+        """,
+        (token_hash, email, email),
+    )
+    return live
+
+
+async def mark_email_token_used(conn: Connection, token_id: uuid.UUID) -> None:
+    await kit.execute(conn, "UPDATE email_tokens SET used_at = now() WHERE id = %s", (token_id,))
+
+
+async def mark_email_verified(conn: Connection, user_id: uuid.UUID) -> User | None:
+    return await kit.fetch_one(
+        conn,
+        User,
         f"""
         UPDATE users
            SET email_verified_at = coalesce(email_verified_at, now()),
                verification_status = CASE WHEN verification_status = 'unverified'
                                           THEN 'email_verified' ELSE verification_status END
          WHERE id = %s
-        RETURNING {USER_COLUMNS}
+        RETURNING {_USER}
         """,
         (user_id,),
     )

@@ -1,9 +1,10 @@
 """The account rules: sign-up, login with throttling, rotating refresh tokens, verification,
 password reset, and what a user may change on their own row.
 
-Service-role work runs in transactions opened by the API layer's ``ServiceTransactions`` (it
-commits, never this module). Password hashing (tens of milliseconds of CPU) runs in a worker
-thread and never while a database connection is held.
+Service-role work runs in transactions opened by the API layer's ``ServiceTransactions`` (one at
+a time; it commits, never this module). Password hashing (tens of milliseconds of CPU) runs in a
+worker thread and never while a database connection is held. E-mails are queued in the same
+transaction as the token they carry (``preset.mail.outbox``) and sent by the worker after commit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import psycopg
 import structlog
 
 from preset import constants as c
+from preset.accounts import mails
 from preset.accounts import repository as repo
 from preset.accounts.schemas import (
     LoginRequest,
@@ -29,7 +31,13 @@ from preset.accounts.schemas import (
 )
 from preset.auth.passwords import hash_password, verify_password_or_dummy
 from preset.auth.tokens import hash_token, issue_access_token, new_opaque_token
-from preset.db.session import Connection, RequestContext, ServiceTransactions, SingleUserRead
+from preset.db.session import (
+    Connection,
+    RequestContext,
+    ServiceTransactions,
+    SingleUserRead,
+    act_as_service,
+)
 from preset.errors import (
     BadRequest,
     Forbidden,
@@ -39,7 +47,7 @@ from preset.errors import (
     ValidationFailed,
     reject_extra_fields,
 )
-from preset.mail import Mailer, OutgoingMail
+from preset.mail.outbox import queue_mail
 from preset.profiles import repository as profiles_repo
 from preset.settings import Settings
 
@@ -74,7 +82,6 @@ RESET_PURPOSE = "password_reset"
 class AccountsDeps:
     settings: Settings
     tx: ServiceTransactions
-    mailer: Mailer
 
 
 # ------------------------------------------------------------------ helpers
@@ -95,10 +102,14 @@ def _check_password_rules(password: str, email: str) -> None:
         )
 
 
+def user_out(user: repo.User) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
 async def _issue_tokens(
     deps: AccountsDeps,
     conn: Connection,
-    user: dict[str, Any],
+    user: repo.User,
     *,
     family_id: uuid.UUID | None = None,
     parent_id: uuid.UUID | None = None,
@@ -106,73 +117,66 @@ async def _issue_tokens(
     raw_refresh = new_opaque_token()
     token_id = await repo.insert_refresh_token(
         conn,
-        user_id=user["id"],
+        user_id=user.id,
         family_id=family_id or uuid.uuid4(),
         token_hash=hash_token(raw_refresh),
         parent_id=parent_id,
         ttl_seconds=deps.settings.auth.refresh_token_ttl_seconds,
     )
     access, expires_in = issue_access_token(
-        deps.settings.auth, user_id=user["id"], email=user["email"], user_role=user["role"]
+        deps.settings.auth, user_id=user.id, email=user.email, user_role=user.role
     )
     response = TokenResponse(
         access_token=access,
         refresh_token=raw_refresh,
         expires_in=expires_in,
-        user=UserOut.model_validate(user),
+        user=user_out(user),
     )
     return response, token_id
 
 
-async def _send(deps: AccountsDeps, mail: OutgoingMail) -> None:
-    # After commit: a mail that fails to go out is logged, the committed change stands (the
-    # user can ask again: a new reset, or a new verification mail through PATCH /users/me).
-    try:
-        await deps.mailer.send(mail)
-    except Exception as exc:
-        logger.error("mail.failed", to=mail.to, subject=mail.subject, error=str(exc))
-
-
-def _verification_mail(settings: Settings, email: str, token: str) -> OutgoingMail:
-    hours = c.EMAIL_VERIFICATION_TTL_SECONDS // 3600
-    link = f"{settings.mail.public_base_url}/verify-email?token={token}"
-    return OutgoingMail(
-        to=email,
-        subject="Confirm your e-mail address for Preset",
-        body=(
-            f"Welcome to Preset!\n\nConfirm your address by opening {link}\n"
-            f"(or send this token to POST /api/auth/verify).\n\n"
-            f"token: {token}\n\nThe link works once and expires in {hours} hours.\n"
-        ),
+async def _issue_email_token(
+    conn: Connection,
+    *,
+    user_id: uuid.UUID,
+    email: str,
+    purpose: str,
+    template: str,
+    ttl_seconds: int,
+    actor_user_id: uuid.UUID | None,
+) -> None:
+    """A fresh one-time token (earlier unused ones of the purpose stop working) and the e-mail
+    that carries it, queued in the same transaction: the e-mail goes out only if this commits."""
+    raw = new_opaque_token()
+    await repo.replace_email_token(
+        conn,
+        user_id=user_id,
+        purpose=purpose,
+        email=email,
+        token_hash=hash_token(raw),
+        ttl_seconds=ttl_seconds,
+    )
+    await queue_mail(
+        conn,
+        template=template,
+        recipient=email,
+        user_id=user_id,
+        actor_user_id=actor_user_id,
+        secret=raw,
     )
 
 
-def _reset_mail(settings: Settings, email: str, token: str) -> OutgoingMail:
-    minutes = c.PASSWORD_RESET_TTL_SECONDS // 60
-    link = f"{settings.mail.public_base_url}/reset-password?token={token}"
-    return OutgoingMail(
-        to=email,
-        subject="Reset your Preset password",
-        body=(
-            f"Someone asked to reset the password of this Preset account.\n\n"
-            f"Choose a new one at {link}\n(or send this token with the new password to "
-            f"POST /api/auth/password-reset/confirm).\n\ntoken: {token}\n\n"
-            f"The link works once and expires in {minutes} minutes. If it was not you, "
-            f"ignore this message.\n"
-        ),
-    )
-
-
-def _inactive_error(user: dict[str, Any]) -> Forbidden | None:
+def _inactive_error(user: repo.User) -> Forbidden | None:
     now = datetime.now(UTC)
-    if repo.is_active(user["account_status"], user["suspended_until"], now):
+    if repo.is_active(user.account_status, user.suspended_until, now):
         return None
-    if user["account_status"] == "banned":
+    if user.account_status == "banned":
         return Forbidden("this account is banned", code="account_banned")
+    until = user.suspended_until  # a suspension always has one (users CHECK constraint)
     return Forbidden(
         "this account is suspended",
         code="account_suspended",
-        details={"suspended_until": user["suspended_until"].isoformat()},
+        details={"suspended_until": until.isoformat() if until else None},
     )
 
 
@@ -180,26 +184,25 @@ def _inactive_error(user: dict[str, Any]) -> Forbidden | None:
 async def signup(deps: AccountsDeps, payload: SignupRequest) -> TokenResponse:
     _check_password_rules(payload.password, payload.email)
     password_hash = await _hash(payload.password)
-    verify_token = new_opaque_token()
     async with deps.tx.transaction() as conn:
         user = await repo.insert_user(conn, email=payload.email, role=payload.role)
         await profiles_repo.insert_profile(
-            conn, user_id=user["id"], display_name=payload.display_name, handle=payload.handle
+            conn, user_id=user.id, display_name=payload.display_name, handle=payload.handle
         )
-        await repo.insert_wallet(conn, user["id"])
-        await profiles_repo.insert_default_preferences(conn, user["id"])
-        await repo.set_password_hash(conn, user["id"], password_hash)
-        await repo.replace_email_token(
+        await repo.insert_wallet(conn, user.id)
+        await profiles_repo.insert_default_preferences(conn, user.id)
+        await repo.set_password_hash(conn, user.id, password_hash)
+        await _issue_email_token(
             conn,
-            user_id=user["id"],
-            purpose=VERIFY_PURPOSE,
+            user_id=user.id,
             email=payload.email,
-            token_hash=hash_token(verify_token),
+            purpose=VERIFY_PURPOSE,
+            template=mails.VERIFY_EMAIL,
             ttl_seconds=c.EMAIL_VERIFICATION_TTL_SECONDS,
+            actor_user_id=user.id,
         )
         tokens, _ = await _issue_tokens(deps, conn, user)
-    await _send(deps, _verification_mail(deps.settings, payload.email, verify_token))
-    logger.info("account.signed_up", user_id=str(user["id"]), role=payload.role)
+    logger.info("account.signed_up", user_id=str(user.id), role=payload.role)
     return tokens
 
 
@@ -215,26 +218,26 @@ async def login(deps: AccountsDeps, payload: LoginRequest, ip_address: str) -> T
             address_limit=c.LOGIN_MAX_FAILURES_PER_ADDRESS,
         )
         candidate = await repo.login_candidate(conn, payload.email)
-    if failures["account_failures"] >= c.LOGIN_MAX_FAILURES_PER_ACCOUNT:
+    if failures.account_failures >= c.LOGIN_MAX_FAILURES_PER_ACCOUNT:
         raise TooManyRequests(
             "too many failed logins for this account; try again later",
             code="login_throttled",
-            retry_after=int(failures["account_retry_after"] or c.LOGIN_FAILURE_WINDOW_SECONDS),
+            retry_after=int(failures.account_retry_after or c.LOGIN_FAILURE_WINDOW_SECONDS),
             details={"scope": "account"},
         )
-    if failures["address_failures"] >= c.LOGIN_MAX_FAILURES_PER_ADDRESS:
+    if failures.address_failures >= c.LOGIN_MAX_FAILURES_PER_ADDRESS:
         raise TooManyRequests(
             "too many failed logins from this address; try again later",
             code="login_throttled",
-            retry_after=int(failures["address_retry_after"] or c.LOGIN_FAILURE_WINDOW_SECONDS),
+            retry_after=int(failures.address_retry_after or c.LOGIN_FAILURE_WINDOW_SECONDS),
             details={"scope": "address"},
         )
 
     # Unknown addresses and accounts without a password verify against a dummy hash, so the
-    # answer takes as long as for a real account.
-    password_ok = await _verify(candidate["password_hash"] if candidate else None, payload.password)
+    # answer takes as long as for a real account. No connection is held meanwhile.
+    password_ok = await _verify(candidate.password_hash if candidate else None, payload.password)
 
-    async with deps.tx.transaction(candidate["id"] if candidate else None) as conn:
+    async with deps.tx.transaction(candidate.id if candidate else None) as conn:
         await repo.record_login_attempt(
             conn, email=payload.email, ip_address=ip_address, succeeded=password_ok
         )
@@ -243,7 +246,7 @@ async def login(deps: AccountsDeps, payload: LoginRequest, ip_address: str) -> T
         elif _inactive_error(candidate) is not None:
             tokens = None
         else:
-            user = await repo.touch_last_login(conn, candidate["id"])
+            user = await repo.touch_last_login(conn, candidate.id)
             assert user is not None
             tokens, _ = await _issue_tokens(deps, conn, user)
     if tokens is None:
@@ -263,15 +266,15 @@ async def refresh(deps: AccountsDeps, raw_token: str) -> TokenResponse:
         token = await repo.refresh_token_for_update(conn, hash_token(raw_token))
         if token is None:
             outcome = Unauthorized("unknown refresh token", code="invalid_refresh_token")
-        elif token["revoked_at"] is not None:
-            if token["revoked_reason"] == "rotated":
+        elif token.revoked_at is not None:
+            if token.revoked_reason == "rotated":
                 # A rotated token presented again: it was stolen or replayed. Every token of
                 # the family stops working, the legitimate holder's current one included.
-                revoked = await repo.revoke_family(conn, token["family_id"], "reuse_detected")
+                revoked = await repo.revoke_family(conn, token.family_id, "reuse_detected")
                 logger.warning(
                     "auth.refresh_token_reused",
-                    user_id=str(token["user_id"]),
-                    family_id=str(token["family_id"]),
+                    user_id=str(token.user_id),
+                    family_id=str(token.family_id),
                     revoked=revoked,
                 )
                 outcome = Unauthorized(
@@ -282,22 +285,22 @@ async def refresh(deps: AccountsDeps, raw_token: str) -> TokenResponse:
                 outcome = Unauthorized(
                     "this refresh token was revoked", code="invalid_refresh_token"
                 )
-        elif token["expired"]:
+        elif token.expired:
             outcome = Unauthorized("this refresh token has expired", code="refresh_token_expired")
         else:
-            user = await repo.get_user(conn, token["user_id"])
+            user = await repo.get_user(conn, token.user_id)
             assert user is not None
             if _inactive_error(user) is not None:
-                await repo.revoke_family(conn, token["family_id"], "account_suspended")
+                await repo.revoke_family(conn, token.family_id, "account_suspended")
                 outcome = Unauthorized(
                     "this account cannot act at the moment",
-                    code=f"account_{user['account_status']}",
+                    code=f"account_{user.account_status}",
                 )
             else:
                 outcome, child_id = await _issue_tokens(
-                    deps, conn, user, family_id=token["family_id"], parent_id=token["id"]
+                    deps, conn, user, family_id=token.family_id, parent_id=token.id
                 )
-                await repo.mark_rotated(conn, token["id"], child_id)
+                await repo.mark_rotated(conn, token.id, child_id)
     # Raised after the block so the revocations above are committed.
     if isinstance(outcome, Unauthorized):
         raise outcome
@@ -309,18 +312,18 @@ async def logout(deps: AccountsDeps, raw_token: str) -> None:
     async with deps.tx.transaction() as conn:
         token = await repo.refresh_token_for_update(conn, hash_token(raw_token))
         if token is not None:
-            await repo.revoke_family(conn, token["family_id"], "logout")
+            await repo.revoke_family(conn, token.family_id, "logout")
 
 
 # ------------------------------------------------------------------ e-mail verification
-def _token_problem(token: dict[str, Any] | None, *, what: str) -> BadRequest | None:
+def _token_problem(token: repo.EmailToken | None, *, what: str) -> BadRequest | None:
     if token is None:
         return BadRequest(f"this {what} token is not valid", code="invalid_token")
-    if token["used_at"] is not None:
+    if token.used_at is not None:
         return BadRequest(f"this {what} token was already used", code="token_used")
-    if token["expired"]:
+    if token.expired:
         return BadRequest(f"this {what} token has expired", code="token_expired")
-    if token["email"].lower() != token["current_email"].lower():
+    if token.email.lower() != token.current_email.lower():
         # Sent to an address the account no longer has.
         return BadRequest(f"this {what} token is not valid", code="invalid_token")
     return None
@@ -333,32 +336,33 @@ async def verify_email(deps: AccountsDeps, raw_token: str) -> UserOut:
         if problem is not None:
             raise problem
         assert token is not None
-        await repo.mark_email_token_used(conn, token["id"])
-        user = await repo.mark_email_verified(conn, token["user_id"])
+        await repo.mark_email_token_used(conn, token.id)
+        user = await repo.mark_email_verified(conn, token.user_id)
         assert user is not None
-    return UserOut.model_validate(user)
+    return user_out(user)
 
 
 # ------------------------------------------------------------------ password reset
 async def request_password_reset(deps: AccountsDeps, email: str) -> None:
-    """Always answers the same, so it never tells whether an address has an account."""
-    raw = new_opaque_token()
+    """Always answers the same, so it never tells whether an address has an account (the
+    e-mail is queued, not sent, so an existing account does not answer slower either)."""
     async with deps.tx.transaction() as conn:
         candidate = await repo.login_candidate(conn, email)
         if candidate is None or _inactive_error(candidate) is not None:
             return
-        await repo.replace_email_token(
+        await _issue_email_token(
             conn,
-            user_id=candidate["id"],
+            user_id=candidate.id,
+            email=candidate.email,
             purpose=RESET_PURPOSE,
-            email=candidate["email"],
-            token_hash=hash_token(raw),
+            template=mails.PASSWORD_RESET,
             ttl_seconds=c.PASSWORD_RESET_TTL_SECONDS,
+            actor_user_id=None,
         )
-    await _send(deps, _reset_mail(deps.settings, candidate["email"], raw))
 
 
 async def confirm_password_reset(deps: AccountsDeps, payload: PasswordResetConfirm) -> None:
+    # Hashed before the transaction: no connection is held while the CPU works.
     password_hash = await _hash(payload.password)
     async with deps.tx.transaction() as conn:
         token = await repo.email_token_for_update(conn, hash_token(payload.token), RESET_PURPOSE)
@@ -366,23 +370,23 @@ async def confirm_password_reset(deps: AccountsDeps, payload: PasswordResetConfi
         if problem is not None:
             raise problem
         assert token is not None
-        _check_password_rules(payload.password, token["current_email"])
-        await repo.mark_email_token_used(conn, token["id"])
-        await repo.set_password_hash(conn, token["user_id"], password_hash)
+        _check_password_rules(payload.password, token.current_email)
+        await repo.mark_email_token_used(conn, token.id)
+        await repo.set_password_hash(conn, token.user_id, password_hash)
         # Every session ends: whoever knew the old password is logged out.
-        await repo.revoke_all_for_user(conn, token["user_id"], "password_reset")
+        await repo.revoke_all_for_user(conn, token.user_id, "password_reset")
 
 
 # ------------------------------------------------------------------ the caller's user row
-async def get_me(read: SingleUserRead) -> dict[str, Any]:
+async def get_me(read: SingleUserRead) -> repo.User:
     # One round trip for the whole request: the hottest read of the API.
-    user = await read.one(dict, repo.OWN_USER_QUERY)
+    user = await read.one(repo.User, repo.OWN_USER_QUERY)
     if user is None:
         raise NotFound("no such user")
     return user
 
 
-async def update_me(deps: AccountsDeps, ctx: RequestContext, payload: UserUpdate) -> UserOut:
+async def update_me(ctx: RequestContext, payload: UserUpdate) -> UserOut:
     reject_extra_fields(
         payload.model_extra or {},
         PROTECTED_USER_FIELDS,
@@ -392,24 +396,24 @@ async def update_me(deps: AccountsDeps, ctx: RequestContext, payload: UserUpdate
     current = await repo.get_own_user(ctx.conn)
     if current is None:
         raise NotFound("no such user")
-    if payload.email is None or payload.email == current["email"]:
-        return UserOut.model_validate(current)
+    if payload.email is None or payload.email == current.email:
+        return user_out(current)
     # The guard trigger forbids users writing their own e-mail column (the address is tied to
-    # verification), so the platform makes the change, on the user's behalf, and re-verifies.
-    raw = new_opaque_token()
-    async with deps.tx.transaction(user_id) as conn:
-        user = await repo.update_email(conn, user_id, payload.email)
-        assert user is not None
-        await repo.replace_email_token(
-            conn,
-            user_id=user_id,
-            purpose=VERIFY_PURPOSE,
-            email=payload.email,
-            token_hash=hash_token(raw),
-            ttl_seconds=c.EMAIL_VERIFICATION_TTL_SECONDS,
-        )
-    await _send(deps, _verification_mail(deps.settings, payload.email, raw))
-    return UserOut.model_validate(user)
+    # verification), so the platform makes the change, on the user's behalf, in the caller's
+    # own transaction (one pooled connection), and re-verifies.
+    await act_as_service(ctx)
+    user = await repo.update_email(ctx.conn, user_id, payload.email)
+    assert user is not None
+    await _issue_email_token(
+        ctx.conn,
+        user_id=user_id,
+        email=payload.email,
+        purpose=VERIFY_PURPOSE,
+        template=mails.EMAIL_CHANGE,
+        ttl_seconds=c.EMAIL_VERIFICATION_TTL_SECONDS,
+        actor_user_id=user_id,
+    )
+    return user_out(user)
 
 
 # ------------------------------------------------------------------ seeding and operations

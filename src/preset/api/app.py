@@ -23,7 +23,6 @@ from preset.db.migrations import head_revision
 from preset.db.session import Connection, pin_to_anon
 from preset.db.urls import app_url
 from preset.gigs.endpoints import router as gigs_router
-from preset.mail import Mailer, build_mailer
 from preset.moodboards.endpoints import router as moodboards_router
 from preset.profiles.endpoints import router as profiles_router
 from preset.settings import Settings, get_settings
@@ -92,7 +91,7 @@ def _freeze_startup_heap() -> None:
         gc.freeze()
 
 
-def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for ``settings`` (the environment's when omitted)."""
     settings = settings or get_settings()
     configure_logging(settings.app.log_level)
@@ -118,7 +117,6 @@ def create_app(settings: Settings | None = None, *, mailer: Mailer | None = None
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.mailer = mailer or build_mailer(settings.mail)
     app.state.rate_limiter = RateLimiter()
     app.state.head_revision = head_revision()
     install_error_handlers(app)

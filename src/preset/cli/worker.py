@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import Annotated
 
 import typer
@@ -10,6 +12,22 @@ from preset import worker
 from preset.cli.console import console
 from preset.cli.db import database_errors
 from preset.db.urls import owner_url
+from preset.settings import get_settings
+
+
+async def _run_until_signalled(url: str, *, interval: float, poll: float) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    await worker.run_forever(
+        url,
+        get_settings(),
+        jobs_interval=interval,
+        poll_interval=poll,
+        log=console.print,
+        stop=stop,
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -17,14 +35,24 @@ def register(app: typer.Typer) -> None:
     def run_worker(
         once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
         interval: Annotated[
-            float, typer.Option("--interval", min=0.5, help="Seconds between passes.")
+            float,
+            typer.Option("--interval", min=0.5, help="Seconds between scheduled-job runs."),
         ] = 5.0,
+        poll: Annotated[
+            float,
+            typer.Option(
+                "--poll",
+                min=0.1,
+                help="Seconds between outbox polls (a NOTIFY from a queued e-mail wakes it "
+                "at once).",
+            ),
+        ] = 1.0,
     ) -> None:
-        """Run background jobs: close expired gigs, deliver domain events to their handlers."""
+        """Run background jobs: close expired gigs, deliver domain events (e-mails included)."""
         with database_errors():
             url = owner_url()
             if once:
-                jobs, events = worker.run_once(url)
+                jobs, events = asyncio.run(worker.run_once(url, get_settings()))
                 console.print(
                     f"closed {jobs['gigs_closed']} gigs; processed {events.processed} events, "
                     f"{events.failed} failed"
@@ -34,8 +62,9 @@ def register(app: typer.Typer) -> None:
                 if events.failed:
                     raise typer.Exit(1)
                 return
-            console.print(f"worker running every {interval:g}s (Ctrl-C stops it)")
-            try:
-                worker.run_forever(url, interval_seconds=interval, log=console.print)
-            except KeyboardInterrupt:
-                console.print("worker stopped")
+            console.print(
+                f"worker running: jobs every {interval:g}s, outbox on NOTIFY or every {poll:g}s "
+                "(Ctrl-C or SIGTERM stops it)"
+            )
+            asyncio.run(_run_until_signalled(url, interval=interval, poll=poll))
+            console.print("worker stopped")

@@ -1,10 +1,16 @@
-"""The e-mail port: SMTP when configured, the log otherwise (development)."""
+"""The e-mail port: SMTP when configured, the log otherwise (development).
+
+Nothing in a request sends e-mail: requests queue it through the outbox (``preset.mail.outbox``)
+and the worker sends it after commit through a :class:`Mailer`.
+"""
 
 from __future__ import annotations
 
 import smtplib
+import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
 from typing import Protocol
 
 import anyio.to_thread
@@ -20,6 +26,16 @@ class OutgoingMail:
     to: str
     subject: str
     body: str
+    #: The Message-ID header (``<…@…>``); a resend of the same message carries the same one, so
+    #: a receiving system or mail client can recognise the duplicate.
+    message_id: str | None = None
+
+
+def message_id_for(key: uuid.UUID, from_address: str) -> str:
+    """A stable Message-ID for the message identified by ``key`` (the outbox event's id), in the
+    sender's domain."""
+    domain = parseaddr(from_address)[1].rpartition("@")[2] or "localhost"
+    return f"<{key}@{domain}>"
 
 
 class Mailer(Protocol):
@@ -40,6 +56,9 @@ class SmtpMailer:
         message["From"] = self._settings.from_address
         message["To"] = mail.to
         message["Subject"] = mail.subject
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        if mail.message_id:
+            message["Message-ID"] = mail.message_id
         message.set_content(mail.body)
         return message
 
@@ -56,7 +75,13 @@ class SmtpMailer:
 
     async def send(self, mail: OutgoingMail) -> None:
         await anyio.to_thread.run_sync(self._send_blocking, mail)
-        logger.info("mail.sent", transport="smtp", to=mail.to, subject=mail.subject)
+        logger.info(
+            "mail.sent",
+            transport="smtp",
+            to=mail.to,
+            subject=mail.subject,
+            message_id=mail.message_id,
+        )
 
 
 class LogMailer:
@@ -64,7 +89,12 @@ class LogMailer:
 
     async def send(self, mail: OutgoingMail) -> None:
         logger.info(
-            "mail.logged", transport="log", to=mail.to, subject=mail.subject, body=mail.body
+            "mail.logged",
+            transport="log",
+            to=mail.to,
+            subject=mail.subject,
+            message_id=mail.message_id,
+            body=mail.body,
         )
 
 

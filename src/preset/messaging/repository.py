@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import uuid
 
+from preset.db import kit
 from preset.db.session import Connection
 
 
 async def find_conversation(
     conn: Connection, gig_id: uuid.UUID, owner_id: uuid.UUID, applicant_id: uuid.UUID
 ) -> uuid.UUID | None:
-    cur = await conn.execute(
+    found: uuid.UUID | None = await kit.fetch_value(
+        conn,
         "SELECT id FROM conversations WHERE gig_id = %s AND participants @> ARRAY[%s, %s]::uuid[]",
         (gig_id, owner_id, applicant_id),
     )
-    row = await cur.fetchone()
-    return row["id"] if row else None
+    return found
 
 
 async def open_conversation(
@@ -28,14 +29,14 @@ async def open_conversation(
     existing = await find_conversation(conn, gig_id, owner_id, applicant_id)
     if existing is not None:
         return existing, False
-    cur = await conn.execute(
+    created: uuid.UUID | None = await kit.fetch_value(
+        conn,
         "INSERT INTO conversations (gig_id, participants) VALUES (%s, ARRAY[%s, %s]::uuid[]) "
         "ON CONFLICT DO NOTHING RETURNING id",
         (gig_id, owner_id, applicant_id),
     )
-    row = await cur.fetchone()
-    if row is not None:
-        return row["id"], True
+    if created is not None:
+        return created, True
     found = await find_conversation(conn, gig_id, owner_id, applicant_id)
     assert found is not None
     return found, False

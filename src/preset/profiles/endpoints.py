@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from preset.api.context import CallerTx, UserTx
 from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT
 from preset.profiles import service
+from preset.profiles.repository import Profile
 from preset.profiles.schemas import (
     ContentPreferences,
     ContentPreferencesOut,
@@ -22,19 +23,19 @@ router = APIRouter(tags=["profiles"])
 
 
 @router.get("/api/users/profile", response_model=ProfileOut, dependencies=[READ_LIMIT])
-async def get_own_profile(ctx: UserTx) -> dict[str, Any]:
+async def get_own_profile(ctx: UserTx) -> Profile:
     """The caller's own profile."""
     return await service.get_own_profile(ctx)
 
 
 @router.put("/api/users/profile", response_model=ProfileOut, dependencies=[WRITE_LIMIT])
-async def put_own_profile(payload: ProfilePut, ctx: UserTx) -> dict[str, Any]:
+async def put_own_profile(payload: ProfilePut, ctx: UserTx) -> Profile:
     """Replace the caller's editable profile fields (omitted optional fields are cleared)."""
     return await service.replace_own_profile(ctx, payload)
 
 
 @router.patch("/api/users/profile", response_model=ProfileOut, dependencies=[WRITE_LIMIT])
-async def patch_own_profile(payload: ProfilePatch, ctx: UserTx) -> dict[str, Any]:
+async def patch_own_profile(payload: ProfilePatch, ctx: UserTx) -> Profile:
     """Change some of the caller's editable profile fields."""
     return await service.patch_own_profile(ctx, payload)
 
@@ -73,6 +74,6 @@ async def check_handle(
 @router.get("/api/profiles/{handle}", response_model=ProfileOut, dependencies=[READ_LIMIT])
 async def get_public_profile(
     ctx: CallerTx, handle: Annotated[str, Path(min_length=1, max_length=64)]
-) -> dict[str, Any]:
+) -> Profile:
     """A public profile by handle (case-insensitive)."""
     return await service.get_public_profile(ctx, handle)

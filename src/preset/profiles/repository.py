@@ -1,128 +1,164 @@
-"""Every query of the profiles domain (plain SQL; the caller's transaction decides the role)."""
+"""Every query of the profiles domain (typed rows through preset.db.kit; the caller's
+transaction decides the role)."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
 
-from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from preset.db import kit
 from preset.db.session import Connection
 
-Row = dict[str, Any]
 
-PROFILE_COLUMNS = (
-    "id, user_id, display_name, handle, avatar_url, bio, city, country, style_tags, "
-    "looking_for_types, experience_years, equipment, portfolio_urls, social_links, "
-    "profile_completion_percentage, is_verified, verification_badge, rating, review_count, "
-    "created_at, updated_at"
-)
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A ``profiles`` row: ``ProfileOut``'s fields."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    display_name: str
+    handle: str
+    avatar_url: str | None
+    bio: str | None
+    city: str | None
+    country: str | None
+    style_tags: list[str]
+    looking_for_types: list[str]
+    experience_years: int
+    equipment: list[str]
+    portfolio_urls: list[str]
+    social_links: dict[str, str]
+    profile_completion_percentage: int
+    is_verified: bool
+    verification_badge: str | None
+    rating: Decimal | None
+    review_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPreferencesRow:
+    """A ``user_content_preferences`` row as its owner reads it."""
+
+    allow_nsfw_content: bool
+    show_nsfw_warnings: bool
+    auto_hide_nsfw: bool
+    content_filter_level: str
+    blocked_categories: list[str]
+    updated_at: datetime
+
+
 #: Columns a user writes on their own profile; everything else is the platform's.
-EDITABLE_COLUMNS = (
-    "display_name",
-    "handle",
-    "avatar_url",
-    "bio",
-    "city",
-    "country",
-    "style_tags",
-    "looking_for_types",
-    "experience_years",
-    "equipment",
-    "portfolio_urls",
-    "social_links",
+EDITABLE_COLUMNS: Final = frozenset(
+    {
+        "display_name",
+        "handle",
+        "avatar_url",
+        "bio",
+        "city",
+        "country",
+        "style_tags",
+        "looking_for_types",
+        "experience_years",
+        "equipment",
+        "portfolio_urls",
+        "social_links",
+    }
 )
-PREFERENCE_COLUMNS = (
-    "allow_nsfw_content",
-    "show_nsfw_warnings",
-    "auto_hide_nsfw",
-    "content_filter_level",
-    "blocked_categories",
-)
+#: Columns stored as jsonb (psycopg adapts a dict only when it is wrapped).
+_JSONB_COLUMNS: Final = frozenset({"social_links"})
 
-
-async def _one(conn: Connection, query: Any, params: Any = None) -> Row | None:
-    cur = await conn.execute(query, params)
-    return await cur.fetchone()
+_PROFILE = kit.columns(Profile)
+_PREFERENCES = kit.columns(ContentPreferencesRow)
 
 
 async def insert_profile(
     conn: Connection, *, user_id: uuid.UUID, display_name: str, handle: str
-) -> Row:
-    row = await _one(
+) -> Profile:
+    return await kit.insert_returning(
         conn,
-        f"INSERT INTO profiles (user_id, display_name, handle) VALUES (%s, %s, %s) "
-        f"RETURNING {PROFILE_COLUMNS}",
-        (user_id, display_name, handle),
+        "profiles",
+        {"user_id": user_id, "display_name": display_name, "handle": handle},
+        Profile,
     )
-    assert row is not None
-    return row
 
 
-async def get_own_profile(conn: Connection) -> Row | None:
-    return await _one(conn, f"SELECT {PROFILE_COLUMNS} FROM profiles WHERE user_id = auth.uid()")
+async def get_own_profile(conn: Connection) -> Profile | None:
+    return await kit.fetch_one(
+        conn, Profile, f"SELECT {_PROFILE} FROM profiles WHERE user_id = auth.uid()"
+    )
 
 
-async def get_profile_by_handle(conn: Connection, handle: str) -> Row | None:
-    return await _one(
+async def get_profile_by_handle(conn: Connection, handle: str) -> Profile | None:
+    return await kit.fetch_one(
         conn,
-        f"SELECT {PROFILE_COLUMNS} FROM profiles WHERE lower(handle) = lower(%s)",
+        Profile,
+        f"SELECT {_PROFILE} FROM profiles WHERE lower(handle) = lower(%s)",
         (handle,),
     )
 
 
 async def handle_exists(conn: Connection, handle: str) -> bool:
-    row = await _one(
+    taken: bool = await kit.fetch_value(
         conn,
-        "SELECT EXISTS (SELECT 1 FROM profiles WHERE lower(handle) = lower(%s)) AS taken",
+        "SELECT EXISTS (SELECT 1 FROM profiles WHERE lower(handle) = lower(%s))",
         (handle,),
     )
-    return bool(row and row["taken"])
+    return taken
 
 
-def _adapt(column: str, value: Any) -> Any:
-    return Jsonb(value) if column == "social_links" else value
-
-
-async def update_own_profile(conn: Connection, changes: dict[str, Any]) -> Row | None:
+async def update_own_profile(conn: Connection, changes: Mapping[str, Any]) -> Profile | None:
     """Apply ``changes`` (editable columns only) to the caller's profile."""
-    unknown = set(changes) - set(EDITABLE_COLUMNS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
     if not changes:
         return await get_own_profile(conn)
-    assignments = sql.SQL(", ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(col), sql.Placeholder(col)) for col in changes
+    values = {
+        column: Jsonb(value) if column in _JSONB_COLUMNS else value
+        for column, value in changes.items()
+    }
+    return await kit.update_returning(
+        conn,
+        "profiles",
+        values,
+        Profile,
+        where="user_id = auth.uid()",
+        where_params={},
+        allowed=EDITABLE_COLUMNS,
     )
-    query = sql.SQL("UPDATE profiles SET {} WHERE user_id = auth.uid() RETURNING {}").format(
-        assignments, sql.SQL(PROFILE_COLUMNS)
-    )
-    return await _one(conn, query, {col: _adapt(col, v) for col, v in changes.items()})
 
 
 # ------------------------------------------------------------------ content preferences
 async def insert_default_preferences(conn: Connection, user_id: uuid.UUID) -> None:
-    await conn.execute(
+    await kit.execute(
+        conn,
         "INSERT INTO user_content_preferences (user_id) VALUES (%s) "
         "ON CONFLICT (user_id) DO NOTHING",
         (user_id,),
     )
 
 
-async def get_own_preferences(conn: Connection) -> Row | None:
-    return await _one(
+async def get_own_preferences(conn: Connection) -> ContentPreferencesRow | None:
+    return await kit.fetch_one(
         conn,
-        f"SELECT {', '.join(PREFERENCE_COLUMNS)}, updated_at FROM user_content_preferences "
-        "WHERE user_id = auth.uid()",
+        ContentPreferencesRow,
+        f"SELECT {_PREFERENCES} FROM user_content_preferences WHERE user_id = auth.uid()",
     )
 
 
-async def put_own_preferences(conn: Connection, values: dict[str, Any]) -> Row:
-    row = await _one(
+async def put_own_preferences(conn: Connection, values: Mapping[str, Any]) -> ContentPreferencesRow:
+    row = await kit.fetch_one(
         conn,
+        ContentPreferencesRow,
         f"""
-        INSERT INTO user_content_preferences (user_id, {", ".join(PREFERENCE_COLUMNS)})
+        INSERT INTO user_content_preferences (user_id, allow_nsfw_content, show_nsfw_warnings,
+                                              auto_hide_nsfw, content_filter_level,
+                                              blocked_categories)
         VALUES (auth.uid(), %(allow_nsfw_content)s, %(show_nsfw_warnings)s, %(auto_hide_nsfw)s,
                 %(content_filter_level)s, %(blocked_categories)s)
         ON CONFLICT (user_id) DO UPDATE SET
@@ -131,9 +167,10 @@ async def put_own_preferences(conn: Connection, values: dict[str, Any]) -> Row:
             auto_hide_nsfw = EXCLUDED.auto_hide_nsfw,
             content_filter_level = EXCLUDED.content_filter_level,
             blocked_categories = EXCLUDED.blocked_categories
-        RETURNING {", ".join(PREFERENCE_COLUMNS)}, updated_at
+        RETURNING {_PREFERENCES}
         """,
         values,
     )
-    assert row is not None
+    if row is None:  # pragma: no cover - INSERT … RETURNING always returns its row
+        raise RuntimeError("user_content_preferences upsert returned nothing")
     return row

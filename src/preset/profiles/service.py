@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, Final
 
 from preset.db.session import RequestContext
 from preset.errors import NotFound, ValidationFailed, reject_extra_fields
 from preset.profiles import repository as repo
+from preset.profiles.repository import Profile
 from preset.profiles.schemas import (
     SAFE_CONTENT_DEFAULTS,
     ContentPreferences,
@@ -51,7 +53,7 @@ COMPLETION_WEIGHTS: Final[dict[str, int]] = {
 assert sum(COMPLETION_WEIGHTS.values()) == 100
 
 
-def completion_percentage(profile: dict[str, Any]) -> int:
+def completion_percentage(profile: Mapping[str, Any]) -> int:
     """The documented weighting applied to a profile (filled fields score their weight)."""
     total = 0
     for field, weight in COMPLETION_WEIGHTS.items():
@@ -74,7 +76,7 @@ def _reject_extra(payload: ProfilePatch) -> None:
     )
 
 
-async def get_own_profile(ctx: RequestContext) -> dict[str, Any]:
+async def get_own_profile(ctx: RequestContext) -> Profile:
     ctx.require_user_id()
     profile = await repo.get_own_profile(ctx.conn)
     if profile is None:
@@ -96,7 +98,7 @@ _EMPTY: Final[dict[str, Any]] = {
 }
 
 
-async def replace_own_profile(ctx: RequestContext, payload: ProfilePut) -> dict[str, Any]:
+async def replace_own_profile(ctx: RequestContext, payload: ProfilePut) -> Profile:
     _reject_extra(payload)
     await get_own_profile(ctx)
     values = payload.model_dump(include=set(repo.EDITABLE_COLUMNS))
@@ -106,7 +108,7 @@ async def replace_own_profile(ctx: RequestContext, payload: ProfilePut) -> dict[
     return profile
 
 
-async def patch_own_profile(ctx: RequestContext, payload: ProfilePatch) -> dict[str, Any]:
+async def patch_own_profile(ctx: RequestContext, payload: ProfilePatch) -> Profile:
     _reject_extra(payload)
     await get_own_profile(ctx)
     changes = payload.model_dump(include=set(repo.EDITABLE_COLUMNS), exclude_unset=True)
@@ -122,7 +124,7 @@ async def patch_own_profile(ctx: RequestContext, payload: ProfilePatch) -> dict[
     return profile
 
 
-async def get_public_profile(ctx: RequestContext, handle: str) -> dict[str, Any]:
+async def get_public_profile(ctx: RequestContext, handle: str) -> Profile:
     profile = await repo.get_profile_by_handle(ctx.conn, handle)
     if profile is None:
         raise NotFound("no profile with that handle", code="profile_not_found")
@@ -151,7 +153,7 @@ async def get_content_preferences(ctx: RequestContext) -> ContentPreferencesOut:
     row = await repo.get_own_preferences(ctx.conn)
     if row is None:
         return ContentPreferencesOut(**SAFE_CONTENT_DEFAULTS.model_dump(), updated_at=None)
-    return ContentPreferencesOut.model_validate(row)
+    return ContentPreferencesOut.model_validate(row, from_attributes=True)
 
 
 async def put_content_preferences(
@@ -159,4 +161,4 @@ async def put_content_preferences(
 ) -> ContentPreferencesOut:
     ctx.require_user_id()
     row = await repo.put_own_preferences(ctx.conn, payload.model_dump())
-    return ContentPreferencesOut.model_validate(row)
+    return ContentPreferencesOut.model_validate(row, from_attributes=True)

@@ -1,0 +1,3 @@
+SET LOCAL search_path = public, extensions;
+
+DROP TABLE IF EXISTS outbound_emails;
