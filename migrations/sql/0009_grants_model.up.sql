@@ -45,88 +45,84 @@ BEGIN
 END
 $$;
 
--- The project's tables (every table of docs/access-matrix.md, and Alembic's own).
-CREATE TEMPORARY TABLE preset_0009_objects (kind text, name text) ON COMMIT DROP;
-INSERT INTO preset_0009_objects (kind, name)
-SELECT 'table', format('public.%I', t) FROM unnest(ARRAY[
-    'users', 'profiles', 'gigs', 'applications', 'showcases', 'media', 'conversations',
-    'messages', 'reviews', 'moodboards', 'subscriptions', 'platform_credits', 'user_credits',
-    'credit_transactions', 'credit_packages', 'source_images', 'ai_enhancements', 'reports',
-    'user_content_preferences', 'content_moderation_log', 'user_image_type_library',
-    'verification_requests', 'domain_events', 'notifications', 'audit_logs',
-    'user_credentials', 'refresh_tokens', 'email_tokens', 'login_attempts',
-    'alembic_version']) AS t;
--- Their sequences (serial and identity columns).
-INSERT INTO preset_0009_objects (kind, name)
-SELECT 'sequence', format('%I.%I', sn.nspname, s.relname)
-  FROM preset_0009_objects o
-  JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = o.name::regclass
-                  AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
-  JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-  JOIN pg_namespace sn ON sn.oid = s.relnamespace
- WHERE o.kind = 'table';
--- The project's functions in public (0002-0008).
-INSERT INTO preset_0009_objects (kind, name)
-SELECT 'function', f FROM unnest(ARRAY[
-    'public.application_status_of(uuid, uuid)',
-    'public.application_transition_allowed(text, text)',
-    'public.applications_enforce_capacity()',
-    'public.assert_unchanged(jsonb, jsonb, text, text[], text)',
-    'public.audit_changes()',
-    'public.audit_logs_append_only()',
-    'public.current_account_state()',
-    'public.current_schema_revision()',
-    'public.current_user_role()',
-    'public.disable_audit(regclass)',
-    'public.discover_gig_page(double precision, double precision, double precision, text, text[], timestamp with time zone, timestamp with time zone, text, boolean, text[], integer, timestamp with time zone, uuid, integer, integer)',
-    'public.enable_audit(regclass, text, text[])',
-    'public.gig_map_pin_ids(double precision, double precision, double precision, double precision, boolean, text[], integer)',
-    'public.gig_transition_allowed(text, text)',
-    'public.gigs_guard_max_applicants()',
-    'public.gigs_set_location_geo()',
-    'public.guard_applications_update()',
-    'public.guard_conversations_update()',
-    'public.guard_gigs_write()',
-    'public.guard_image_types_update()',
-    'public.guard_messages_update()',
-    'public.guard_notifications_update()',
-    'public.guard_profiles_write()',
-    'public.guard_reviews_update()',
-    'public.guard_showcases_update()',
-    'public.guard_users_update()',
-    'public.has_applied(uuid)',
-    'public.is_admin()',
-    'public.is_gig_participant(uuid)',
-    'public.is_platform()',
-    'public.my_applied_gig_ids()',
-    'public.my_gig_ids()',
-    'public.my_participating_gig_ids()',
-    'public.owns_gig(uuid)',
-    'public.profile_completion(public.profiles)',
-    'public.profiles_set_completion()',
-    'public.refresh_profile_rating(uuid)',
-    'public.reports_set_priority()',
-    'public.reviews_refresh_rating()',
-    'public.set_updated_at()']) AS f;
-
--- Save what is there, then revoke. A listed object that does not exist is an error: this list
+-- Save what is there, then revoke. A listed object that does not exist is an error: these lists
 -- and the migrations that create the objects must agree.
 DO $$
 DECLARE
+    -- The project's tables: every table of docs/access-matrix.md, and Alembic's own.
+    tables text[] := ARRAY['users', 'profiles', 'gigs', 'applications', 'showcases', 'media', 'conversations',
+        'messages', 'reviews', 'moodboards', 'subscriptions', 'platform_credits', 'user_credits',
+        'credit_transactions', 'credit_packages', 'source_images', 'ai_enhancements', 'reports',
+        'user_content_preferences', 'content_moderation_log', 'user_image_type_library',
+        'verification_requests', 'domain_events', 'notifications', 'audit_logs',
+        'user_credentials', 'refresh_tokens', 'email_tokens', 'login_attempts',
+        'alembic_version'];
+    -- The project's functions in public (0002-0008).
+    functions text[] := ARRAY['public.application_status_of(uuid, uuid)',
+        'public.application_transition_allowed(text, text)',
+        'public.applications_enforce_capacity()',
+        'public.assert_unchanged(jsonb, jsonb, text, text[], text)',
+        'public.audit_changes()',
+        'public.audit_logs_append_only()',
+        'public.current_account_state()',
+        'public.current_schema_revision()',
+        'public.current_user_role()',
+        'public.disable_audit(regclass)',
+        'public.discover_gig_page(double precision, double precision, double precision, text, text[], timestamp with time zone, timestamp with time zone, text, boolean, text[], integer, timestamp with time zone, uuid, integer, integer)',
+        'public.enable_audit(regclass, text, text[])',
+        'public.gig_map_pin_ids(double precision, double precision, double precision, double precision, boolean, text[], integer)',
+        'public.gig_transition_allowed(text, text)',
+        'public.gigs_guard_max_applicants()',
+        'public.gigs_set_location_geo()',
+        'public.guard_applications_update()',
+        'public.guard_conversations_update()',
+        'public.guard_gigs_write()',
+        'public.guard_image_types_update()',
+        'public.guard_messages_update()',
+        'public.guard_notifications_update()',
+        'public.guard_profiles_write()',
+        'public.guard_reviews_update()',
+        'public.guard_showcases_update()',
+        'public.guard_users_update()',
+        'public.has_applied(uuid)',
+        'public.is_admin()',
+        'public.is_gig_participant(uuid)',
+        'public.is_platform()',
+        'public.my_applied_gig_ids()',
+        'public.my_gig_ids()',
+        'public.my_participating_gig_ids()',
+        'public.owns_gig(uuid)',
+        'public.profile_completion(public.profiles)',
+        'public.profiles_set_completion()',
+        'public.refresh_profile_rating(uuid)',
+        'public.reports_set_priority()',
+        'public.reviews_refresh_rating()',
+        'public.set_updated_at()'];
     obj record;
 BEGIN
-    FOR obj IN SELECT kind, name FROM preset_0009_objects ORDER BY kind, name LOOP
+    INSERT INTO preset_meta.provisioned (step, kind, name, detail)
+    SELECT '0009', 'table', format('public.%I', t), c.relacl::text
+      FROM unnest(tables) AS t JOIN pg_class c ON c.oid = format('public.%I', t)::regclass;
+    -- Their sequences (serial and identity columns).
+    INSERT INTO preset_meta.provisioned (step, kind, name, detail)
+    SELECT '0009', 'sequence', format('%I.%I', sn.nspname, s.relname), s.relacl::text
+      FROM unnest(tables) AS t
+      JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass
+                      AND d.refobjid = format('public.%I', t)::regclass
+                      AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+      JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+      JOIN pg_namespace sn ON sn.oid = s.relnamespace;
+    INSERT INTO preset_meta.provisioned (step, kind, name, detail)
+    SELECT '0009', 'function', f, p.proacl::text
+      FROM unnest(functions) AS f JOIN pg_proc p ON p.oid = f::regprocedure;
+
+    FOR obj IN SELECT kind, name FROM preset_meta.provisioned
+                WHERE step = '0009' ORDER BY kind, name LOOP
         IF obj.kind = 'function' THEN
-            INSERT INTO preset_meta.provisioned (step, kind, name, detail)
-            SELECT '0009', 'function', obj.name, p.proacl::text
-              FROM pg_proc p WHERE p.oid = obj.name::regprocedure;
             -- PUBLIC keeps what each function's migration decided (trigger functions and the
             -- helpers guard triggers call run as the caller and need it).
             EXECUTE format('REVOKE ALL ON FUNCTION %s FROM anon, authenticated, service_role, authenticator', obj.name);
         ELSE
-            INSERT INTO preset_meta.provisioned (step, kind, name, detail)
-            SELECT '0009', obj.kind, obj.name, c.relacl::text
-              FROM pg_class c WHERE c.oid = obj.name::regclass;
             EXECUTE format('REVOKE ALL ON %s %s FROM PUBLIC, anon, authenticated, service_role, authenticator',
                            CASE obj.kind WHEN 'sequence' THEN 'SEQUENCE' ELSE 'TABLE' END, obj.name);
         END IF;
