@@ -109,7 +109,10 @@ def held(db: Database, kind: str, objects: str) -> list[tuple[str, str, str]]:
 
 def test_the_migration_bookkeeping_is_closed_to_request_roles(db: Database) -> None:
     objects = "VALUES ('public.alembic_version'), ('preset_meta.provisioned')"
-    assert len(db.execute(f"SELECT * FROM ({objects}) o(name) WHERE to_regclass(name) IS NOT NULL")) == 2
+    assert (
+        len(db.execute(f"SELECT * FROM ({objects}) o(name) WHERE to_regclass(name) IS NOT NULL"))
+        == 2
+    )
     assert held(db, "table", objects) == []
     rows = db.execute(
         "SELECT r FROM unnest(%s::text[]) r WHERE has_schema_privilege(r, 'preset_meta', 'USAGE')",
@@ -120,7 +123,8 @@ def test_the_migration_bookkeeping_is_closed_to_request_roles(db: Database) -> N
 
 def test_no_request_role_may_truncate_reference_or_trigger_any_relation(db: Database) -> None:
     objects = """SELECT c.oid::regclass::text FROM pg_class c
-                  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')"""
+                  WHERE c.relnamespace = 'public'::regnamespace
+                    AND c.relkind IN ('r', 'p', 'v', 'm')"""
     assert len(db.execute(objects)) >= 30
     forbidden = set(NEVER_GRANTED) | ({"MAINTAIN"} & set(table_privileges(db)))
     assert [h for h in held(db, "table", objects) if h[2] in forbidden] == []
@@ -133,7 +137,7 @@ def test_table_privileges_are_exactly_the_access_matrix(db: Database) -> None:
     for table, doc in DOCUMENT.items():
         for (actor, operation), token in doc.cells.items():
             role = actor if actor in ("anon", "service_role") else "authenticated"
-            if token != "denied":
+            if token != "denied":  # noqa: S105 (a matrix cell, not a password)
                 expected.add((table, role, operation))
     objects = "SELECT unnest(%(tables)s::text[])"
     rows = db.execute(
@@ -241,13 +245,28 @@ def test_request_roles_cannot_truncate_a_table_or_move_its_sequences(
 # guard triggers call as the caller.
 EXECUTABLE = {
     "anon": {
-        "application_transition_allowed", "assert_unchanged", "current_schema_revision",
-        "current_user_role", "discover_gig_page", "gig_map_pin_ids", "gig_transition_allowed",
-        "has_applied", "is_admin", "is_gig_participant", "is_platform", "my_applied_gig_ids",
-        "my_gig_ids", "my_participating_gig_ids", "owns_gig", "profile_completion",
+        "application_transition_allowed",
+        "assert_unchanged",
+        "current_schema_revision",
+        "current_user_role",
+        "discover_gig_page",
+        "gig_map_pin_ids",
+        "gig_transition_allowed",
+        "has_applied",
+        "is_admin",
+        "is_gig_participant",
+        "is_platform",
+        "my_applied_gig_ids",
+        "my_gig_ids",
+        "my_participating_gig_ids",
+        "owns_gig",
+        "profile_completion",
     },
 }
-EXECUTABLE["authenticated"] = EXECUTABLE["anon"] | {"application_status_of", "current_account_state"}
+EXECUTABLE["authenticated"] = EXECUTABLE["anon"] | {
+    "application_status_of",
+    "current_account_state",
+}
 
 
 @pytest.mark.parametrize("role", sorted(EXECUTABLE))
@@ -271,7 +290,9 @@ def test_objects_created_later_give_request_roles_nothing(db: Database) -> None:
     hold no privilege for a request role beyond PUBLIC's built-in EXECUTE."""
     with db.connect() as conn:
         conn.execute("CREATE TABLE public.preset_probe (id bigint GENERATED ALWAYS AS IDENTITY)")
-        conn.execute("CREATE FUNCTION public.preset_probe_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+        conn.execute(
+            "CREATE FUNCTION public.preset_probe_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+        )
         rows = conn.execute(
             """
             SELECT r.role, p.privilege
@@ -279,9 +300,10 @@ def test_objects_created_later_give_request_roles_nothing(db: Database) -> None:
              WHERE has_table_privilege(r.role, 'public.preset_probe', p.privilege)
             UNION ALL
             SELECT r.role, 'sequence ' || p.privilege
-              FROM unnest(%(roles)s::text[]) r(role), unnest(ARRAY['USAGE', 'SELECT', 'UPDATE']) p(privilege)
-             WHERE has_sequence_privilege(r.role, pg_get_serial_sequence('public.preset_probe', 'id'),
-                                          p.privilege)
+              FROM unnest(%(roles)s::text[]) r(role),
+                   unnest(ARRAY['USAGE', 'SELECT', 'UPDATE']) p(privilege)
+             WHERE has_sequence_privilege(
+                       r.role, pg_get_serial_sequence('public.preset_probe', 'id'), p.privilege)
             UNION ALL
             SELECT a.grantee::regrole::text, 'function ' || a.privilege_type
               FROM pg_proc f, aclexplode(coalesce(f.proacl, acldefault('f', f.proowner))) a

@@ -11,9 +11,11 @@ catalog that test_migration_roundtrip compares with a fresh database.
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
-from psycopg import errors
+from psycopg import errors, sql
 from typer.testing import CliRunner
 
 from preset.cli import app
@@ -123,8 +125,8 @@ def test_the_target_is_shaped_like_supabase(test_server: Server) -> None:
         timeouts = conn.execute(
             "SELECT setrole::regrole::text, c FROM pg_db_role_setting, unnest(setconfig) c "
             "WHERE setrole::regrole::text IN ('anon', 'authenticated', 'authenticator') "
-            "AND setdatabase IN (0, (SELECT oid FROM pg_database WHERE datname = current_database()))"
-            " AND c LIKE 'statement_timeout=%' ORDER BY 1"
+            "AND setdatabase IN (0, (SELECT oid FROM pg_database "
+            "WHERE datname = current_database())) AND c LIKE 'statement_timeout=%' ORDER BY 1"
         ).fetchall()
         assert timeouts == [
             ("anon", "statement_timeout=3s"),
@@ -207,3 +209,48 @@ def test_migrate_asks_for_earthdistance_where_it_may_not_create_it(
         assert "enable earthdistance in the dashboard" in message, message
         assert migrations.current_revision(url) is None
         assert differences(before, full_snapshot(url)) == {}
+
+
+def test_a_database_built_by_the_first_0001_upgrades_and_still_rolls_back_to_nothing(
+    test_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Databases migrated before 0001 kept its books (plain servers only: it could not run on
+    Supabase) have no `preset_meta`, an explicit USAGE on `public` for the API roles and their
+    auth objects marked 'created by preset'. 0009 writes down what that 0001 created, so that
+    rolling back to base still removes exactly what it did (checked by hand against the first
+    0001's own SQL too)."""
+    names = [f"preset_legacy_{kind}_{uuid.uuid4().hex[:10]}" for kind in ("empty", "work")]
+    with psycopg.connect(test_server.maintenance_url, autocommit=True) as conn:
+        for name in names:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    empty_url, url = (test_server.url(name) for name in names)
+    try:
+        reference = catalog_snapshot(empty_url)
+        with server_migration_lock(test_server.maintenance_url):
+            migrations.upgrade(url, "0008")
+        with psycopg.connect(url) as conn:
+            conn.execute("DROP SCHEMA preset_meta CASCADE")
+            conn.execute("GRANT USAGE ON SCHEMA public TO anon, authenticated, service_role")
+        cli(url, monkeypatch, "db", "migrate")
+        with psycopg.connect(url) as conn:
+            books = conn.execute(
+                "SELECT kind, name FROM preset_meta.provisioned WHERE step = '0001' ORDER BY 1, 2"
+            ).fetchall()
+        assert books == [
+            ("extension", "cube"),
+            ("extension", "earthdistance"),
+            ("extension", "pg_stat_statements"),
+            ("extension", "pg_trgm"),
+            ("function", "auth.email()"),
+            ("function", "auth.jwt()"),
+            ("function", "auth.role()"),
+            ("function", "auth.uid()"),
+            ("grant", "usage on schema public"),
+            ("schema", "auth"),
+            ("schema", "extensions"),
+        ]
+        cli(url, monkeypatch, "db", "rollback", "--base")
+        assert differences(reference, catalog_snapshot(url)) == {}
+    finally:
+        for name in names:
+            test_server.drop(name)

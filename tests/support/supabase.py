@@ -85,16 +85,19 @@ _DEFAULT_PRIVILEGES = {
 # The auth helpers as Supabase defines them (they read the claims PostgREST sets).
 _AUTH_FUNCTIONS = """
 CREATE FUNCTION auth.uid() RETURNS uuid LANGUAGE sql STABLE AS $$
-    SELECT coalesce(nullif(current_setting('request.jwt.claim.sub', true), ''),
-                    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid
+    SELECT coalesce(
+        nullif(current_setting('request.jwt.claim.sub', true), ''),
+        (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub'))::uuid
 $$;
 CREATE FUNCTION auth.role() RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT coalesce(nullif(current_setting('request.jwt.claim.role', true), ''),
-                    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'))::text
+    SELECT coalesce(
+        nullif(current_setting('request.jwt.claim.role', true), ''),
+        (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role'))::text
 $$;
 CREATE FUNCTION auth.email() RETURNS text LANGUAGE sql STABLE AS $$
-    SELECT coalesce(nullif(current_setting('request.jwt.claim.email', true), ''),
-                    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email'))::text
+    SELECT coalesce(
+        nullif(current_setting('request.jwt.claim.email', true), ''),
+        (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'email'))::text
 $$;
 CREATE FUNCTION auth.jwt() RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT coalesce(nullif(current_setting('request.jwt.claim', true), ''),
@@ -111,7 +114,10 @@ def ensure_roles(maintenance_url: str) -> None:
     with server_migration_lock(maintenance_url):
         with psycopg.connect(maintenance_url, autocommit=True) as conn:
             for role, attributes in _ROLE_ATTRIBUTES.items():
-                wanted = [on if flag else off for flag, (on, off) in zip(attributes, _KEYWORDS)]
+                wanted = [
+                    on if flag else off
+                    for flag, (on, off) in zip(attributes, _KEYWORDS, strict=True)
+                ]
                 row = conn.execute(
                     "SELECT rolcanlogin, rolinherit, rolbypassrls, rolcreaterole, rolcreatedb, "
                     "rolreplication FROM pg_roles WHERE rolname = %s",
@@ -142,8 +148,9 @@ def ensure_roles(maintenance_url: str) -> None:
                 _grant_membership(conn, role, OWNER, admin=True)
 
 
-def _grant_membership(conn: psycopg.Connection[tuple[object, ...]], role: str, member: str, *,
-                      admin: bool) -> None:
+def _grant_membership(
+    conn: psycopg.Connection[tuple[object, ...]], role: str, member: str, *, admin: bool
+) -> None:
     row = conn.execute(
         "SELECT admin_option FROM pg_auth_members "
         "WHERE roleid = %s::regrole AND member = %s::regrole",
@@ -200,7 +207,10 @@ RESET ROLE;
 
 
 def create_database(
-    server: TestServer, dbname: str, generation: str = "legacy", *,
+    server: TestServer,
+    dbname: str,
+    generation: str = "legacy",
+    *,
     dashboard_extensions: bool = True,
 ) -> str:
     """A new Supabase-shaped database; returns its URL as the migration owner."""
