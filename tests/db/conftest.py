@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support import supabase
+from tests.support.api import smtp  # noqa: F401 (a fixture, for the API run on the target)
 from tests.support.database import Database, TestServer
 
 #: The two targets every catalog invariant and the access matrix run on.

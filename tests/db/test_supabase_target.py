@@ -16,14 +16,17 @@ import uuid
 import psycopg
 import pytest
 from psycopg import errors, sql
+from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from preset.cli import app
 from preset.db import migrations
+from preset.db.urls import render
 from tests.db.test_migration_roundtrip import catalog_snapshot, differences
 from tests.support import supabase
+from tests.support.api import SmtpServer, api_client, app_settings_for, bearer, signup
+from tests.support.database import Database, server_migration_lock
 from tests.support.database import TestServer as Server
-from tests.support.database import server_migration_lock
 
 Snapshot = dict[str, list[tuple[object, ...]]]
 
@@ -254,3 +257,42 @@ def test_a_database_built_by_the_first_0001_upgrades_and_still_rolls_back_to_not
     finally:
         for name in names:
             test_server.drop(name)
+
+
+def test_the_api_runs_on_the_target_through_a_login_role_of_the_projects_own(
+    test_server: Server, supabase_template: str, smtp: SmtpServer
+) -> None:
+    """The documented deployment: Supabase's `authenticator` is PostgREST's (its password is
+    Supabase's, and `postgres` may not alter it), so the API logs in as a role the owner
+    creates, which it may make a member of the three API roles (ADMIN on them), and grants the
+    two functions the API calls before its role switch (README, "Supabase")."""
+    name = supabase.clone(test_server, supabase_template)
+    login = f"preset_api_{uuid.uuid4().hex[:8]}"
+    owner = supabase.owner_url(test_server, name)
+    try:
+        with psycopg.connect(owner, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(login)))
+            conn.execute(
+                sql.SQL("GRANT anon, authenticated, service_role TO {}").format(
+                    sql.Identifier(login)
+                )
+            )
+            # What the API calls as the login role, before its role switch takes effect.
+            conn.execute(
+                sql.SQL(
+                    "GRANT EXECUTE ON FUNCTION public.current_account_state(), "
+                    "public.current_schema_revision() TO {}"
+                ).format(sql.Identifier(login))
+            )
+        settings = app_settings_for(Database(owner), smtp)
+        settings.db.app_database_url = render(make_url(owner).set(username=login))
+        with api_client(settings) as client:
+            assert client.get("/health").status_code == 200
+            token = signup(client)["access_token"]
+            me = client.get("/api/users/me", headers=bearer(token))
+            assert me.status_code == 200, me.text
+            assert client.get("/api/gigs").status_code == 200
+    finally:
+        test_server.drop(name)
+        with psycopg.connect(test_server.maintenance_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(login)))
