@@ -43,7 +43,7 @@ SUPABASE_QUERIES: dict[str, str] = {
     "memberships": f"""SELECT roleid::regrole::text, member::regrole::text, grantor::regrole::text,
                               (to_jsonb(m) - 'oid' - 'roleid' - 'member' - 'grantor')::text
                          FROM pg_auth_members m
-                        WHERE roleid IN {_ROLE_OIDS} OR member IN {_ROLE_OIDS}""",
+                        WHERE roleid IN {_ROLE_OIDS} AND member IN {_ROLE_OIDS}""",
     "role comments": f"""SELECT objoid::regrole::text, description FROM pg_shdescription
                           WHERE classoid = 'pg_authid'::regclass AND objoid IN {_ROLE_OIDS}""",
     "schemas": """SELECT nspname, nspowner::regrole::text, nspacl::text,
@@ -111,7 +111,9 @@ def test_the_target_is_shaped_like_supabase(test_server: Server) -> None:
         assert owner == ("(f,t,t,t,t)",)
         admin_of = conn.execute(
             "SELECT roleid::regrole::text FROM pg_auth_members "
-            "WHERE member = current_user::regrole AND admin_option ORDER BY 1"
+            "WHERE member = current_user::regrole AND admin_option "
+            "AND roleid::regrole::text = ANY(%s) ORDER BY 1",
+            (list(supabase.SUPABASE_ROLES),),
         ).fetchall()
         assert admin_of == [("anon",), ("authenticated",), ("service_role",)]
         inherit = conn.execute(
