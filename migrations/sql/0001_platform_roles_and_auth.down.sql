@@ -1,36 +1,43 @@
--- Undo 0001. Roles are cluster-wide (other databases of the cluster may use them), so they are
--- kept; everything database-local that 0001 created is removed. On Supabase, the `auth` schema
--- and functions preset did not create carry no 'created by preset' comment and are left alone.
+-- Undo 0001: exactly what `preset_meta.provisioned` says it created, nothing else. Roles are
+-- cluster-wide (other databases of the cluster may use them), so they are kept. An extension or
+-- schema that something else has come to use in the meantime is kept too, with a notice.
 DO $do$
 DECLARE
-    fn text;
+    item record;
 BEGIN
-    FOREACH fn IN ARRAY ARRAY['auth.uid()', 'auth.role()', 'auth.email()', 'auth.jwt()'] LOOP
-        IF to_regprocedure(fn) IS NOT NULL
-           AND obj_description(to_regprocedure(fn), 'pg_proc') = 'created by preset' THEN
-            EXECUTE 'DROP FUNCTION ' || fn;
-        END IF;
+    FOR item IN SELECT name FROM preset_meta.provisioned
+                 WHERE step = '0001' AND kind = 'function' ORDER BY name LOOP
+        EXECUTE 'DROP FUNCTION ' || item.name;
     END LOOP;
-    IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'auth')
-       AND obj_description((SELECT oid FROM pg_namespace WHERE nspname = 'auth'), 'pg_namespace')
-           = 'created by preset' THEN
+    IF EXISTS (SELECT 1 FROM preset_meta.provisioned
+                WHERE step = '0001' AND kind = 'schema' AND name = 'auth') THEN
         DROP SCHEMA auth;
+    END IF;
+    -- Only databases migrated by the first version of 0001 have this row (see 0011).
+    IF EXISTS (SELECT 1 FROM preset_meta.provisioned
+                WHERE step = '0001' AND kind = 'grant' AND name = 'usage on schema public') THEN
+        REVOKE USAGE ON SCHEMA public FROM anon, authenticated, service_role;
+    END IF;
+    FOR item IN SELECT p.name FROM preset_meta.provisioned p
+                  JOIN unnest(ARRAY['pg_stat_statements', 'pg_trgm', 'earthdistance', 'cube'])
+                       WITH ORDINALITY AS o(ext, position) ON o.ext = p.name
+                 WHERE p.step = '0001' AND p.kind = 'extension' ORDER BY o.position LOOP
+        BEGIN
+            EXECUTE format('DROP EXTENSION %I', item.name);
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            RAISE NOTICE 'extension % is kept: other objects depend on it', item.name;
+        END;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM preset_meta.provisioned
+                WHERE step = '0001' AND kind = 'schema' AND name = 'extensions') THEN
+        BEGIN
+            DROP SCHEMA extensions;
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            RAISE NOTICE 'schema extensions is kept: it is not empty';
+        END;
     END IF;
 END
 $do$;
 
-DROP EXTENSION IF EXISTS pg_stat_statements;
-DROP EXTENSION IF EXISTS pg_trgm;
-DROP EXTENSION IF EXISTS earthdistance;
-DROP EXTENSION IF EXISTS cube;
-DO $do$
-BEGIN
-    -- Only when nothing else lives there (a Supabase project keeps its own extensions in it).
-    IF EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'extensions')
-       AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_namespace n ON n.oid = d.refobjid
-                       WHERE n.nspname = 'extensions' AND d.refclassid = 'pg_namespace'::regclass) THEN
-        DROP SCHEMA extensions;
-    END IF;
-END
-$do$;
-REVOKE USAGE ON SCHEMA public FROM anon, authenticated, service_role;
+DROP TABLE preset_meta.provisioned;
+DROP SCHEMA preset_meta;

@@ -4,7 +4,8 @@ The markdown file is parsed at collection time; every (table, actor, operation) 
 own test. Each check runs in a transaction that is rolled back: the rows are arranged as the
 database owner, the statement runs as the actor (role + Supabase-style claims, exactly as
 `Database.as_role` sets them), and the outcome is verified as the owner again. One database per
-test module and worker serves every cell, so the ~650 cells take seconds.
+test module, worker and target serves every cell, so the ~650 cells take seconds. Every cell runs
+on two targets: the plain server and the Supabase-shaped one (tests/support/supabase.py).
 
 Nothing passes vacuously: before a SELECT/UPDATE/DELETE the row is shown to exist, and after
 it the row's state is compared with what the cell promises; an INSERT is checked by looking for
@@ -28,7 +29,7 @@ import pytest
 from psycopg import errors
 from psycopg.types.json import Jsonb
 
-from tests.support import database as support
+from tests.db.conftest import TARGETS, target_database
 from tests.support import factories as f
 from tests.support.database import Database
 
@@ -846,13 +847,12 @@ CELLS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def matrix_db(test_server: support.TestServer, template_db: str) -> Iterator[Database]:
-    name = test_server.clone(template_db)
-    try:
-        yield Database(test_server.url(name))
-    finally:
-        test_server.drop(name)
+@pytest.fixture(scope="module", params=TARGETS)
+def matrix_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    """The plain server, and the Supabase-shaped target (migrated as Supabase's non-superuser
+    owner under Supabase's default privileges); the cells run as on Supabase, with the role
+    and `request.jwt.claims` (`sub`, `role`) that PostgREST and the API set."""
+    yield from target_database(request, request.param)
 
 
 @pytest.fixture(scope="module")

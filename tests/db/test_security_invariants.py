@@ -1,14 +1,30 @@
 """Security invariants that hold for every table, policy, role and function, checked from the
-catalogue so a new migration cannot quietly break them (issue 2, items 4 and 5)."""
+catalogue so a new migration cannot quietly break them (issue 2, items 4 and 5).
+
+Every test runs twice: on the plain server (migrated as its superuser) and on the Supabase-shaped
+target (migrated as Supabase's non-superuser owner, under Supabase's default privileges, which
+grant the API roles everything on every new object: tests/support/supabase.py).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+import psycopg
 import pytest
+from psycopg import errors
 
+from tests.db.conftest import TARGETS, target_database
+from tests.db.test_access_matrix import DOCUMENT
 from tests.support import factories as f
 from tests.support.database import Database
+
+
+@pytest.fixture(params=TARGETS)
+def db(request: pytest.FixtureRequest) -> Iterator[Database]:
+    yield from target_database(request, request.param)
+
 
 # SECURITY DEFINER functions that anon or authenticated may call, each reviewed: they answer
 # only about the caller (auth.uid()) or about rows every caller may already see.
@@ -63,14 +79,241 @@ def test_every_table_has_row_level_security_enabled_forced_and_policies(db: Data
     assert bad == []
 
 
-def test_the_migration_bookkeeping_table_is_closed_to_request_roles(db: Database) -> None:
+REQUEST_ROLES = ("anon", "authenticated", "service_role", "authenticator")
+TABLE_PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
+#: No request role ever holds these, on any relation.
+NEVER_GRANTED = ("TRUNCATE", "REFERENCES", "TRIGGER")
+
+
+def table_privileges(db: Database) -> tuple[str, ...]:
+    """Every table privilege this server knows (MAINTAIN exists from PostgreSQL 17)."""
+    (row,) = db.execute("SELECT current_setting('server_version_num')::int AS v")
+    return TABLE_PRIVILEGES + (("MAINTAIN",) if int(row["v"]) >= 170000 else ())
+
+
+def held(db: Database, kind: str, objects: str) -> list[tuple[str, str, str]]:
+    """(object, role, privilege) for every privilege a request role holds on ``objects``."""
+    privileges = table_privileges(db) if kind == "table" else ("USAGE", "SELECT", "UPDATE")
+    check = "has_table_privilege" if kind == "table" else "has_sequence_privilege"
     rows = db.execute(
-        "SELECT r.rolname, has_table_privilege(r.rolname, 'public.alembic_version', "
-        "'SELECT, INSERT, UPDATE, DELETE') AS any FROM pg_roles r "
-        "WHERE r.rolname IN ('anon', 'authenticated', 'service_role', 'authenticator')"
+        f"""
+        SELECT o.name, r.role, p.privilege
+          FROM ({objects}) o(name), unnest(%(roles)s::text[]) r(role),
+               unnest(%(privileges)s::text[]) p(privilege)
+         WHERE {check}(r.role, o.name, p.privilege)
+        """,
+        {"roles": list(REQUEST_ROLES), "privileges": list(privileges)},
     )
-    assert len(rows) == 4
-    assert [r["rolname"] for r in rows if r["any"]] == []
+    return sorted((str(r["name"]), str(r["role"]), str(r["privilege"])) for r in rows)
+
+
+def test_the_migration_bookkeeping_is_closed_to_request_roles(db: Database) -> None:
+    objects = "VALUES ('public.alembic_version'), ('preset_meta.provisioned')"
+    assert (
+        len(db.execute(f"SELECT * FROM ({objects}) o(name) WHERE to_regclass(name) IS NOT NULL"))
+        == 2
+    )
+    assert held(db, "table", objects) == []
+    rows = db.execute(
+        "SELECT r FROM unnest(%s::text[]) r WHERE has_schema_privilege(r, 'preset_meta', 'USAGE')",
+        (list(REQUEST_ROLES),),
+    )
+    assert rows == []
+
+
+def test_no_request_role_may_truncate_reference_or_trigger_any_relation(db: Database) -> None:
+    objects = """SELECT c.oid::regclass::text FROM pg_class c
+                  WHERE c.relnamespace = 'public'::regnamespace
+                    AND c.relkind IN ('r', 'p', 'v', 'm')"""
+    assert len(db.execute(objects)) >= 30
+    forbidden = set(NEVER_GRANTED) | ({"MAINTAIN"} & set(table_privileges(db)))
+    assert [h for h in held(db, "table", objects) if h[2] in forbidden] == []
+
+
+def test_table_privileges_are_exactly_the_access_matrix(db: Database) -> None:
+    """A role holds SELECT/INSERT/UPDATE/DELETE on a table exactly where the matrix has an actor
+    of that role whose cell is not `denied`; anything else it holds is a finding."""
+    expected: set[tuple[str, str, str]] = set()
+    for table, doc in DOCUMENT.items():
+        for (actor, operation), token in doc.cells.items():
+            role = actor if actor in ("anon", "service_role") else "authenticated"
+            if token != "denied":  # noqa: S105 (a matrix cell, not a password)
+                expected.add((table, role, operation))
+    objects = "SELECT unnest(%(tables)s::text[])"
+    rows = db.execute(
+        f"""
+        SELECT o.name, r.role, p.privilege
+          FROM ({objects}) o(name), unnest(%(roles)s::text[]) r(role),
+               unnest(%(privileges)s::text[]) p(privilege)
+         WHERE has_table_privilege(r.role, 'public.' || o.name, p.privilege)
+        """,
+        {
+            "tables": sorted(DOCUMENT),
+            "roles": list(REQUEST_ROLES),
+            "privileges": list(table_privileges(db)),
+        },
+    )
+    actual = {(str(r["name"]), str(r["role"]), str(r["privilege"])) for r in rows}
+    assert len(expected) > 100
+    assert sorted(actual - expected) == [], "privileges the access matrix does not give"
+    assert sorted(expected - actual) == [], "privileges the access matrix gives but are missing"
+
+
+def test_no_request_role_holds_any_privilege_on_any_sequence(db: Database) -> None:
+    objects = """SELECT c.oid::regclass::text FROM pg_class c
+                  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S'"""
+    assert len(db.execute(objects)) >= 2
+    assert held(db, "sequence", objects) == []
+
+
+#: Every table a request role might try, from the access matrix plus Alembic's own; the next test
+#: makes sure the catalog has no other (a new table without a section fails it).
+EVERY_TABLE = sorted([*DOCUMENT, "alembic_version"])
+
+
+def test_every_table_and_sequence_of_public_is_tried_below(db: Database) -> None:
+    tables = db.execute(
+        "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+        "AND relkind IN ('r', 'p') ORDER BY 1"
+    )
+    assert [t["relname"] for t in tables] == EVERY_TABLE
+    orphans = db.execute(
+        """
+        SELECT s.relname FROM pg_class s
+         WHERE s.relnamespace = 'public'::regnamespace AND s.relkind = 'S'
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                            WHERE d.classid = 'pg_class'::regclass AND d.objid = s.oid
+                              AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+        """
+    )
+    assert orphans == [], "sequences that belong to no table are not tried by the tests below"
+
+
+def _refused(conn: psycopg.Connection[dict[str, object]], statement: str) -> str | None:
+    """None when the statement was refused for lack of privilege, else what happened."""
+    try:
+        with conn.transaction(force_rollback=True):
+            conn.execute(statement)
+    except errors.InsufficientPrivilege as exc:
+        primary = exc.diag.message_primary or ""
+        return None if primary.startswith("permission denied for") else primary
+    except psycopg.Error as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "it succeeded"
+
+
+@pytest.mark.parametrize("role", ["anon", "authenticated"])
+@pytest.mark.parametrize("table", EVERY_TABLE)
+def test_request_roles_cannot_truncate_a_table_or_move_its_sequences(
+    db: Database, table: str, role: str
+) -> None:
+    """As the API would run them (role and Supabase's claims), TRUNCATE (with CASCADE), setval
+    and nextval on the table's sequences, and any statement on alembic_version are refused."""
+    user = f.make_user(db)["id"] if role == "authenticated" else None
+    sequences = [
+        r["seq"]
+        for r in db.execute(
+            "SELECT pg_get_serial_sequence(%s, a.attname) AS seq FROM pg_attribute a "
+            "WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+            "AND pg_get_serial_sequence(%s, a.attname) IS NOT NULL",
+            (f"public.{table}", f"public.{table}", f"public.{table}"),
+        )
+    ]
+    statements = [f"TRUNCATE public.{table}", f"TRUNCATE public.{table} CASCADE"]
+    for sequence in sequences:
+        statements += [f"SELECT setval('{sequence}', 1)", f"SELECT nextval('{sequence}')"]
+    if table == "alembic_version":
+        statements += [
+            "SELECT * FROM public.alembic_version",
+            "INSERT INTO public.alembic_version VALUES ('x')",
+            "UPDATE public.alembic_version SET version_num = 'x'",
+            "DELETE FROM public.alembic_version",
+        ]
+    if table in ("audit_logs", "login_attempts"):
+        assert sequences, f"{table} has an identity column: its sequence must be tried"
+    outcomes = {}
+    with db.as_role(role, user) as conn:
+        for statement in statements:
+            outcome = _refused(conn, statement)
+            if outcome is not None:
+                outcomes[statement] = outcome
+    assert outcomes == {}, f"as {role}"
+
+
+# Functions in public each request role may execute (not trigger functions, which cannot be
+# called): the reviewed helpers of the policies and the API, and the invoker-rights helpers the
+# guard triggers call as the caller.
+EXECUTABLE = {
+    "anon": {
+        "application_transition_allowed",
+        "assert_unchanged",
+        "current_schema_revision",
+        "current_user_role",
+        "discover_gig_page",
+        "gig_map_pin_ids",
+        "gig_transition_allowed",
+        "has_applied",
+        "is_admin",
+        "is_gig_participant",
+        "is_platform",
+        "my_applied_gig_ids",
+        "my_gig_ids",
+        "my_participating_gig_ids",
+        "owns_gig",
+        "profile_completion",
+    },
+}
+EXECUTABLE["authenticated"] = EXECUTABLE["anon"] | {
+    "application_status_of",
+    "current_account_state",
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXECUTABLE))
+def test_request_roles_execute_exactly_the_reviewed_functions(db: Database, role: str) -> None:
+    rows = db.execute(
+        """
+        SELECT p.proname FROM pg_proc p
+         WHERE p.pronamespace = 'public'::regnamespace AND p.prorettype <> 'trigger'::regtype
+           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                            AND d.objid = p.oid AND d.deptype = 'e')
+           AND has_function_privilege(%s, p.oid, 'EXECUTE')
+        """,
+        (role,),
+    )
+    assert {r["proname"] for r in rows} == EXECUTABLE[role]
+
+
+def test_objects_created_later_give_request_roles_nothing(db: Database) -> None:
+    """The migrating role's default privileges in public (Supabase's give the API roles
+    TRUNCATE, REFERENCES, TRIGGER or everything): a table, its sequence and a function made now
+    hold no privilege for a request role beyond PUBLIC's built-in EXECUTE."""
+    with db.connect() as conn:
+        conn.execute("CREATE TABLE public.preset_probe (id bigint GENERATED ALWAYS AS IDENTITY)")
+        conn.execute(
+            "CREATE FUNCTION public.preset_probe_fn() RETURNS int LANGUAGE sql AS 'SELECT 1'"
+        )
+        rows = conn.execute(
+            """
+            SELECT r.role, p.privilege
+              FROM unnest(%(roles)s::text[]) r(role), unnest(%(privileges)s::text[]) p(privilege)
+             WHERE has_table_privilege(r.role, 'public.preset_probe', p.privilege)
+            UNION ALL
+            SELECT r.role, 'sequence ' || p.privilege
+              FROM unnest(%(roles)s::text[]) r(role),
+                   unnest(ARRAY['USAGE', 'SELECT', 'UPDATE']) p(privilege)
+             WHERE has_sequence_privilege(
+                       r.role, pg_get_serial_sequence('public.preset_probe', 'id'), p.privilege)
+            UNION ALL
+            SELECT a.grantee::regrole::text, 'function ' || a.privilege_type
+              FROM pg_proc f, aclexplode(coalesce(f.proacl, acldefault('f', f.proowner))) a
+             WHERE f.oid = 'public.preset_probe_fn()'::regprocedure
+               AND a.grantee IN (SELECT oid FROM pg_roles WHERE rolname = ANY(%(roles)s))
+            """,
+            {"roles": list(REQUEST_ROLES), "privileges": list(table_privileges(db))},
+        ).fetchall()
+        conn.rollback()
+    assert rows == []
 
 
 def test_policy_helper_calls_are_wrapped_in_a_subselect(db: Database) -> None:

@@ -85,7 +85,9 @@ def _database_failure(error: psycopg.Error | DBAPIError) -> NoReturn:
             f"the database refused the command: {reason}",
             hint="is it migrated? `preset db migrate`",
         )
-    fail(f"the database refused the command: {reason}")
+    # The server's own hint says what to do (e.g. "enable earthdistance in the dashboard").
+    server_hint = cause.diag.message_hint if isinstance(cause, psycopg.Error) else None
+    fail(f"the database refused the command: {reason}", hint=server_hint)
 
 
 @contextmanager
