@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.testclient import TestClient
+from psycopg.rows import dict_row
 
 from preset.db.migrations import head_revision
 from preset.db.session import caller_transaction
@@ -33,7 +34,8 @@ def _who_outside_request(client: TestClient) -> dict[str, Any]:
 
     async def run() -> dict[str, Any]:
         async with pool.connection() as conn:
-            cur = await conn.execute(WHO)
+            cur = conn.cursor(row_factory=dict_row)
+            await cur.execute(WHO)
             row: dict[str, Any] = await cur.fetchone()
             return row
 
@@ -46,7 +48,8 @@ def _who_as_anonymous_request(client: TestClient) -> dict[str, Any]:
 
     async def run() -> dict[str, Any]:
         async with caller_transaction(pool, None) as ctx:
-            cur = await ctx.conn.execute(WHO + ", auth.uid() AS auth_uid")
+            cur = ctx.conn.cursor(row_factory=dict_row)
+            await cur.execute(WHO + ", auth.uid() AS auth_uid")
             row: dict[str, Any] = await cur.fetchone()
             return row
 
@@ -86,7 +89,8 @@ def _who_on_the_anon_pool(client: TestClient) -> dict[str, Any]:
 
     async def run() -> dict[str, Any]:
         async with pool.connection() as conn:
-            cur = await conn.execute(
+            cur = conn.cursor(row_factory=dict_row)
+            await cur.execute(
                 WHO + ", auth.uid() AS auth_uid, auth.role() AS auth_role, "
                 "now() = statement_timestamp() AS own_tx"
             )

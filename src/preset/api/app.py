@@ -8,7 +8,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
-from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from preset.accounts.endpoints import auth_router, users_router
@@ -36,12 +35,13 @@ def _authenticator_pool(
     max_size: int,
     configure: Callable[[Connection], Awaitable[None]] | None = None,
 ) -> AsyncConnectionPool[Connection]:
-    """A pool logged in as `authenticator`, never as the table owner (autocommit, dict rows)."""
+    """A pool logged in as `authenticator`, never as the table owner (autocommit)."""
     return AsyncConnectionPool(
         app_url(settings),
         min_size=min(min_size, max_size),
         max_size=max_size,
-        kwargs={"row_factory": dict_row, "autocommit": True},
+        # Default (tuple) rows: every query reads typed rows through preset.db.kit.
+        kwargs={"autocommit": True},
         configure=configure,
         timeout=settings.db.pool_timeout_seconds,
         open=False,

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from preset.api.context import app_pool
 from preset.api.errors import envelope, request_id_of
 from preset.api.responses import OrjsonResponse
+from preset.db import kit
 from preset.db.session import caller_transaction
 
 router = APIRouter(tags=["health"])
@@ -23,8 +24,7 @@ async def health(request: Request) -> dict[str, Any] | OrjsonResponse:
         # The probe opens its mode itself (not through a dependency) so that an unreachable
         # database is its answer (503), not an error.
         async with caller_transaction(app_pool(request), None) as ctx:
-            cur = await ctx.conn.execute("SELECT public.current_schema_revision() AS revision")
-            row = await cur.fetchone()
+            current = await kit.fetch_value(ctx.conn, "SELECT public.current_schema_revision()")
     except (psycopg.Error, TimeoutError) as exc:
         return envelope(
             503,
@@ -33,7 +33,6 @@ async def health(request: Request) -> dict[str, Any] | OrjsonResponse:
             request_id=request_id_of(request),
             details={"reason": type(exc).__name__},
         )
-    current = row["revision"] if row else None
     if current != head:
         return envelope(
             503,
