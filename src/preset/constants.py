@@ -1,8 +1,8 @@
 """The platform's numbers in one place (HOUSE_STYLE: no magic numbers in rules).
 
 Accounts and tokens are PRODUCT_RULES §1, tier limits §2, gig validity §3, applications §4,
-moodboards §7. Services read them from here; docs/marketplace.md and docs/compatibility.md
-quote them.
+moodboards §7, credits §8. Services and the seed data read them from here; docs/marketplace.md and
+docs/compatibility.md quote them.
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ class TierLimits:
     max_applicants_cap: int
     may_boost: bool
     may_bulk_shortlist: bool
+    #: AI credits granted each month (§2, §8).
+    monthly_credit_allowance: int
+    #: Published showcases a user may take part in.
+    published_showcases: int | None
 
 
 TIER_LIMITS: Final[dict[str, TierLimits]] = {
@@ -63,6 +67,8 @@ TIER_LIMITS: Final[dict[str, TierLimits]] = {
         max_applicants_cap=10,
         may_boost=False,
         may_bulk_shortlist=False,
+        monthly_credit_allowance=15,
+        published_showcases=3,
     ),
     "plus": TierLimits(
         gigs_published_per_month=None,
@@ -70,6 +76,8 @@ TIER_LIMITS: Final[dict[str, TierLimits]] = {
         max_applicants_cap=50,
         may_boost=False,
         may_bulk_shortlist=True,
+        monthly_credit_allowance=150,
+        published_showcases=10,
     ),
     "pro": TierLimits(
         gigs_published_per_month=None,
@@ -77,8 +85,23 @@ TIER_LIMITS: Final[dict[str, TierLimits]] = {
         max_applicants_cap=200,
         may_boost=True,
         may_bulk_shortlist=True,
+        monthly_credit_allowance=500,
+        published_showcases=None,
     ),
 }
+
+# ===================================================================== credits and AI (§8)
+#: AI operations and their price in user credits.
+AI_OPERATION_PRICES: Final[dict[str, int]] = {
+    "enhance": 2,
+    "upscale": 1,
+    "restyle": 1,
+    "background_blur": 1,
+}
+#: The default AI provider: local image operations, no outside service.
+DEFAULT_AI_PROVIDER: Final = "local"
+DEFAULT_PROVIDER_BALANCE: Final = 100_000
+DEFAULT_PROVIDER_LOW_BALANCE_THRESHOLD: Final = 1_000
 
 # ===================================================================== gigs (§3)
 GIG_STATUSES: Final = ("draft", "published", "closed", "completed", "cancelled")

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from preset.cli import app
+from preset.constants import DEFAULT_AI_PROVIDER, TIER_LIMITS
 from preset.seed.base import SEED_USERS, run_base_seed, seed_users
-from preset.seed.constants import DEFAULT_AI_PROVIDER, MONTHLY_ALLOWANCE
 from tests.seed.helpers import ledger_problems, table_counts
 from tests.support.database import Database
 
@@ -52,7 +52,9 @@ def test_every_seed_user_has_profile_wallet_subscription_and_preferences(db: Dat
         assert re.fullmatch(r"[a-z0-9_]{3,30}", row["handle"])
         assert row["subscription_tier_row"] == row["subscription_tier"]
         assert row["status"] == "active"
-        assert row["current_balance"] == MONTHLY_ALLOWANCE[row["subscription_tier"]]
+        assert (
+            row["current_balance"] == TIER_LIMITS[row["subscription_tier"]].monthly_credit_allowance
+        )
         assert row["allowance_balance"] == row["current_balance"]
         # Safe defaults (PRODUCT_RULES §9).
         assert row["allow_nsfw_content"] is False

@@ -10,8 +10,8 @@ from psycopg.types.json import Jsonb
 from typer.testing import CliRunner
 
 from preset.cli import app
+from preset.constants import TIER_LIMITS
 from preset.seed.base import connect_owner, run_base_seed
-from preset.seed.constants import MAX_APPLICANTS_CAP, MONTHLY_APPLICATIONS, SHOWCASE_LIMIT
 from preset.seed.demo import (
     CITIES,
     DemoSeedConflict,
@@ -122,7 +122,7 @@ def test_product_rules_the_database_cannot_check_hold(demo_db: Database) -> None
                   (SELECT count(*) FROM applications a WHERE a.gig_id = g.id) AS applied
              FROM gigs g JOIN users u ON u.id = g.owner_user_id"""
     ):
-        assert row["max_applicants"] <= MAX_APPLICANTS_CAP[row["subscription_tier"]]
+        assert row["max_applicants"] <= TIER_LIMITS[row["subscription_tier"]].max_applicants_cap
         assert row["applied"] <= row["max_applicants"]
         assert row["boost_level"] == 0 or row["subscription_tier"] == "pro"
     # Only talent applies, never to an own gig; free talent at most 3 a month.
@@ -134,7 +134,7 @@ def test_product_rules_the_database_cannot_check_hold(demo_db: Database) -> None
         )
         == []
     )
-    free_quota = MONTHLY_APPLICATIONS["free"]
+    free_quota = TIER_LIMITS["free"].applications_per_month
     assert (
         q(
             """SELECT a.applicant_user_id FROM applications a
@@ -206,7 +206,7 @@ def test_product_rules_the_database_cannot_check_hold(demo_db: Database) -> None
              JOIN users u ON u.id IN (s.creator_user_id, s.talent_user_id)
             WHERE s.visibility = 'public' GROUP BY u.id, u.subscription_tier"""
     ):
-        limit = SHOWCASE_LIMIT[row["subscription_tier"]]
+        limit = TIER_LIMITS[row["subscription_tier"]].published_showcases
         assert limit is None or row["n"] <= limit
     # Every message and the last_message pointer are consistent.
     assert (

@@ -16,11 +16,11 @@ from uuid import UUID
 import psycopg
 from psycopg.types.json import Jsonb
 
-from preset.seed.constants import (
+from preset.constants import (
     DEFAULT_AI_PROVIDER,
     DEFAULT_PROVIDER_BALANCE,
     DEFAULT_PROVIDER_LOW_BALANCE_THRESHOLD,
-    MONTHLY_ALLOWANCE,
+    TIER_LIMITS,
 )
 
 Connection = psycopg.Connection[Any]
@@ -176,7 +176,7 @@ def seed_users(
                 (user.id,),
             ),
         )
-        allowance = MONTHLY_ALLOWANCE[user.subscription_tier]
+        allowance = TIER_LIMITS[user.subscription_tier].monthly_credit_allowance
         # The wallet and the ledger row that explains its balance are written together, and only
         # when the wallet is new, so balance = sum of transactions holds from the first moment.
         cur = conn.execute(

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from preset.seed.constants import MONTHLY_APPLICATIONS
+from preset.constants import TIER_LIMITS
 from preset.seed.demo.dataset import DemoDataset, Row, demo_id, entity_rng
 from preset.seed.demo.users import DemoUser
 
@@ -65,7 +65,7 @@ def make_applications(
                 continue
             applied_at = opened + timedelta(seconds=rng.randint(60, span - 60))
             month_key = (talent.id, applied_at.year, applied_at.month)
-            quota = MONTHLY_APPLICATIONS[talent.tier]
+            quota = TIER_LIMITS[talent.tier].applications_per_month
             if quota is not None and monthly[month_key] >= quota:
                 continue
             monthly[month_key] += 1

@@ -9,8 +9,8 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
+from preset.constants import AI_OPERATION_PRICES, DEFAULT_AI_PROVIDER, TIER_LIMITS
 from preset.seed.base import month_start
-from preset.seed.constants import AI_OPERATION_PRICES, DEFAULT_AI_PROVIDER, MONTHLY_ALLOWANCE
 from preset.seed.demo.dataset import DemoDataset, demo_id, entity_rng
 from preset.seed.demo.users import DemoUser
 
@@ -69,7 +69,7 @@ def make_credit_history(dataset: DemoDataset, users: Sequence[DemoUser]) -> None
             if allowance_balance:
                 record("expiry", -allowance_balance, start, "Unused allowance expired")
                 allowance_balance = 0
-            allowance = MONTHLY_ALLOWANCE[user.tier]
+            allowance = TIER_LIMITS[user.tier].monthly_credit_allowance
             record("allowance", allowance, start, f"Monthly allowance ({user.tier})")
             allowance_balance = allowance
             period_end = min(anchor, month_start(period + timedelta(days=32)))

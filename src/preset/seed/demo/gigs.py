@@ -10,8 +10,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from preset.constants import TALENT_ROLES
-from preset.seed.constants import MAX_APPLICANTS_CAP
+from preset.constants import TALENT_ROLES, TIER_LIMITS
 from preset.seed.demo.dataset import (
     DEFAULT_DEMO_SEED,
     DemoDataset,
@@ -84,7 +83,7 @@ def make_gig_row(
         amount = Decimal(rng.randrange(80, 1500, 10))
     elif comp_type == "expenses":
         amount = Decimal(rng.randrange(20, 150, 5))
-    cap = MAX_APPLICANTS_CAP[owner_tier]
+    cap = TIER_LIMITS[owner_tier].max_applicants_cap
     roles_count = rng.randint(1, 3) if status != "draft" or rng.random() < 0.8 else 0
     return {
         "id": gig_id,

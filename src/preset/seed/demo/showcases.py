@@ -9,7 +9,7 @@ from uuid import UUID
 
 from psycopg.types.json import Jsonb
 
-from preset.seed.constants import SHOWCASE_LIMIT
+from preset.constants import TIER_LIMITS
 from preset.seed.demo.applications import DemoApplication
 from preset.seed.demo.dataset import DemoDataset, demo_id, entity_rng
 from preset.seed.demo.users import DemoUser
@@ -65,7 +65,7 @@ def make_reviews_and_showcases(
             palette = list(rng.choice(PALETTES))
 
             def under_limit(user_id: UUID) -> bool:
-                limit = SHOWCASE_LIMIT[tiers.get(user_id, "free")]
+                limit = TIER_LIMITS[tiers.get(user_id, "free")].published_showcases
                 return limit is None or published_showcases[user_id] < limit
 
             public = rng.random() < 0.7 and under_limit(owner_id) and under_limit(talent_id)
