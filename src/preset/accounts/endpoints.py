@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
 from preset.accounts import repository, service
+from preset.accounts.repository import User
 from preset.accounts.schemas import (
     LoginRequest,
     LogoutRequest,
@@ -18,7 +18,6 @@ from preset.accounts.schemas import (
     SignupRequest,
     StatusResponse,
     TokenResponse,
-    UserOut,
     UserUpdate,
     VerifyRequest,
 )
@@ -65,8 +64,8 @@ async def logout(payload: LogoutRequest, deps: Deps) -> Response:
     return Response(status_code=204)
 
 
-@auth_router.post("/verify", response_model=UserOut)
-async def verify(payload: VerifyRequest, deps: Deps) -> UserOut:
+@auth_router.post("/verify", response_model=User)
+async def verify(payload: VerifyRequest, deps: Deps) -> User:
     """Confirm an e-mail address with the single-use token sent to it."""
     return await service.verify_email(deps, payload.token)
 
@@ -86,33 +85,21 @@ async def password_reset_confirm(payload: PasswordResetConfirm, deps: Deps) -> R
 
 
 def encode_user(user: repository.User) -> bytes:
-    """The row as UserOut's JSON: orjson writes a dataclass's fields in order, UUIDs, nulls and
-    UTC times ("Z") byte for byte as pydantic would (tests/accounts/test_users_me.py holds the
-    two to the same bytes), so the hottest route skips a validate-then-dump pass."""
+    """The row as its JSON (the row type is the response model): orjson writes a dataclass's
+    fields in order, UUIDs, nulls and UTC times ("Z") byte for byte as pydantic would
+    (tests/accounts/test_users_me.py holds the two to the same bytes), so the hottest route
+    skips a validate-then-dump pass."""
     return orjson.dumps(user, option=orjson.OPT_UTC_Z)
 
 
-def check_user_matches_user_out() -> None:
-    """GET /api/users/me encodes the row as it is: its fields must be UserOut's, in order."""
-    row_fields = tuple(field.name for field in dataclasses.fields(repository.User))
-    if row_fields != tuple(UserOut.model_fields):
-        raise RuntimeError(
-            f"repository.User {row_fields} and UserOut {tuple(UserOut.model_fields)} disagree: "
-            "GET /api/users/me encodes rows as they are"
-        )
-
-
-check_user_matches_user_out()
-
-
-@users_router.get("/me", response_model=UserOut, dependencies=[READ_LIMIT])
+@users_router.get("/me", response_model=User, dependencies=[READ_LIMIT])
 async def get_me(read: UserRead) -> Response:
     """The caller's account."""
     # response_model keeps the OpenAPI schema; the body is the row, encoded as it is.
     return Response(encode_user(await service.get_me(read)), media_type="application/json")
 
 
-@users_router.patch("/me", response_model=UserOut, dependencies=[WRITE_LIMIT])
-async def patch_me(payload: UserUpdate, ctx: UserTx) -> UserOut:
+@users_router.patch("/me", response_model=User, dependencies=[WRITE_LIMIT])
+async def patch_me(payload: UserUpdate, ctx: UserTx) -> User:
     """Change what a user may change on their account (the e-mail address, re-verified)."""
     return await service.update_me(ctx, payload)

@@ -13,8 +13,8 @@ from preset.db.session import Connection
 
 @dataclass(frozen=True, slots=True)
 class User:
-    """A ``users`` row as the API shows it to its owner: exactly ``UserOut``'s fields, in its
-    order (GET /api/users/me encodes it as it is; preset.accounts.endpoints checks the match)."""
+    """A ``users`` row as the API shows it to its owner (billing identifiers stay private to the
+    platform): the response model of the user routes, encoded as it is by GET /api/users/me."""
 
     id: uuid.UUID
     email: str

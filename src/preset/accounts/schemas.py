@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
 
+from preset.accounts.repository import User
 from preset.constants import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 HANDLE_PATTERN = r"^[a-z0-9_]{3,30}$"
@@ -71,25 +70,6 @@ class PasswordResetConfirm(StrictModel):
     password: Password
 
 
-class UserOut(BaseModel):
-    """The caller's own `users` row (billing identifiers stay private to the platform)."""
-
-    id: uuid.UUID
-    email: str
-    role: str
-    verification_status: str
-    subscription_tier: str
-    subscription_status: str
-    subscription_started_at: datetime | None
-    subscription_expires_at: datetime | None
-    last_login_at: datetime | None
-    email_verified_at: datetime | None
-    account_status: str
-    suspended_until: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
 class UserUpdate(BaseModel):
     """What a user may change on their own row: the e-mail address (verified again)."""
 
@@ -105,7 +85,7 @@ class TokenResponse(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105
     expires_in: int
-    user: UserOut
+    user: User
 
 
 class StatusResponse(BaseModel):

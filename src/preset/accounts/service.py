@@ -26,7 +26,6 @@ from preset.accounts.schemas import (
     PasswordResetConfirm,
     SignupRequest,
     TokenResponse,
-    UserOut,
     UserUpdate,
 )
 from preset.auth.passwords import hash_password, verify_password_or_dummy
@@ -102,10 +101,6 @@ def _check_password_rules(password: str, email: str) -> None:
         )
 
 
-def user_out(user: repo.User) -> UserOut:
-    return UserOut.model_validate(user, from_attributes=True)
-
-
 async def _issue_tokens(
     deps: AccountsDeps,
     conn: Connection,
@@ -130,7 +125,7 @@ async def _issue_tokens(
         access_token=access,
         refresh_token=raw_refresh,
         expires_in=expires_in,
-        user=user_out(user),
+        user=user,
     )
     return response, token_id
 
@@ -329,7 +324,7 @@ def _token_problem(token: repo.EmailToken | None, *, what: str) -> BadRequest | 
     return None
 
 
-async def verify_email(deps: AccountsDeps, raw_token: str) -> UserOut:
+async def verify_email(deps: AccountsDeps, raw_token: str) -> repo.User:
     async with deps.tx.transaction() as conn:
         token = await repo.email_token_for_update(conn, hash_token(raw_token), VERIFY_PURPOSE)
         problem = _token_problem(token, what="verification")
@@ -339,7 +334,7 @@ async def verify_email(deps: AccountsDeps, raw_token: str) -> UserOut:
         await repo.mark_email_token_used(conn, token.id)
         user = await repo.mark_email_verified(conn, token.user_id)
         assert user is not None
-    return user_out(user)
+    return user
 
 
 # ------------------------------------------------------------------ password reset
@@ -386,7 +381,7 @@ async def get_me(read: SingleUserRead) -> repo.User:
     return user
 
 
-async def update_me(ctx: RequestContext, payload: UserUpdate) -> UserOut:
+async def update_me(ctx: RequestContext, payload: UserUpdate) -> repo.User:
     reject_extra_fields(
         payload.model_extra or {},
         PROTECTED_USER_FIELDS,
@@ -397,7 +392,7 @@ async def update_me(ctx: RequestContext, payload: UserUpdate) -> UserOut:
     if current is None:
         raise NotFound("no such user")
     if payload.email is None or payload.email == current.email:
-        return user_out(current)
+        return current
     # The guard trigger forbids users writing their own e-mail column (the address is tied to
     # verification), so the platform makes the change, on the user's behalf, in the caller's
     # own transaction (one pooled connection), and re-verifies.
@@ -413,7 +408,7 @@ async def update_me(ctx: RequestContext, payload: UserUpdate) -> UserOut:
         ttl_seconds=c.EMAIL_VERIFICATION_TTL_SECONDS,
         actor_user_id=user_id,
     )
-    return user_out(user)
+    return user
 
 
 # ------------------------------------------------------------------ seeding and operations

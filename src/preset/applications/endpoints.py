@@ -12,7 +12,6 @@ from preset.api.ratelimit import READ_LIMIT, WRITE_LIMIT
 from preset.applications import service
 from preset.applications.repository import ApplicationRow, MyApplicationRow
 from preset.applications.schemas import (
-    ApplicationOut,
     ApplicationPage,
     ApplicationPatch,
     ApplyRequest,
@@ -32,7 +31,7 @@ ApplicationStatus = Literal["pending", "shortlisted", "accepted", "declined", "w
 @router.post(
     "/api/gigs/{gig_id}/apply",
     status_code=201,
-    response_model=ApplicationOut,
+    response_model=ApplicationRow,
     dependencies=[WRITE_LIMIT],
 )
 async def apply_to_gig(
@@ -80,7 +79,7 @@ async def my_applications(
 
 
 @router.patch(
-    "/api/applications/{application_id}", response_model=ApplicationOut, dependencies=[WRITE_LIMIT]
+    "/api/applications/{application_id}", response_model=ApplicationRow, dependencies=[WRITE_LIMIT]
 )
 async def update_application(
     application_id: uuid.UUID, payload: ApplicationPatch, ctx: UserTx

@@ -24,7 +24,7 @@ NO_SCORE: Final = Decimal(-1)
 
 @dataclass(frozen=True, slots=True)
 class ApplicationRow:
-    """An `applications` row (the fields of ``schemas.ApplicationOut``)."""
+    """An `applications` row, as the API shows it (its response model)."""
 
     id: uuid.UUID
     gig_id: uuid.UUID
@@ -49,7 +49,7 @@ class ApplicationWithGig(ApplicationRow):
 
 @dataclass(frozen=True, slots=True)
 class MyApplicationRow(ApplicationRow):
-    """An own application with its gig's details (``schemas.MyApplicationOut``)."""
+    """An own application with its gig's details (the response model of my list)."""
 
     title: str = field(metadata=kit.sql_expression("g.title"))
     gig_status: str = field(metadata=kit.sql_expression("g.status"))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from preset.applications.repository import ApplicationRow as ApplicationRow
+from preset.applications.repository import MyApplicationRow as MyApplicationRow
 from preset.constants import APPLICATION_NOTE_MAX, BULK_SHORTLIST_MAX
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=APPLICATION_NOTE_MAX)]
@@ -46,33 +46,11 @@ class BulkShortlistRequest(BaseModel):
     ]
 
 
-class ApplicationOut(BaseModel):
-    id: uuid.UUID
-    gig_id: uuid.UUID
-    applicant_user_id: uuid.UUID
-    note: str | None
-    status: str
-    applied_at: datetime
-    reviewed_at: datetime | None
-    reviewed_by: uuid.UUID | None
-    profile_snapshot: dict[str, Any] | None
-    compatibility_score: Decimal | None
-    updated_at: datetime
-
-
 class ApplicationPage(BaseModel):
-    items: list[ApplicationOut]
+    items: list[ApplicationRow]
     next_cursor: str | None
 
 
-class MyApplicationOut(ApplicationOut):
-    """An own application with its gig's details (the schema document's query)."""
-
-    title: str
-    gig_status: str
-    start_time: datetime | None
-
-
 class MyApplicationPage(BaseModel):
-    items: list[MyApplicationOut]
+    items: list[MyApplicationRow]
     next_cursor: str | None

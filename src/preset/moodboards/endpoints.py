@@ -13,7 +13,7 @@ from preset.constants import PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
 from preset.db.kit import Page
 from preset.moodboards import service
 from preset.moodboards.repository import MoodboardRow
-from preset.moodboards.schemas import MoodboardCreate, MoodboardOut, MoodboardPage, MoodboardPatch
+from preset.moodboards.schemas import MoodboardCreate, MoodboardPage, MoodboardPatch
 
 router = APIRouter(prefix="/api/moodboards", tags=["moodboards"])
 
@@ -28,19 +28,19 @@ async def my_moodboards(
     return await service.list_own(ctx, cursor=cursor, limit=limit)
 
 
-@router.post("", status_code=201, response_model=MoodboardOut, dependencies=[WRITE_LIMIT])
+@router.post("", status_code=201, response_model=MoodboardRow, dependencies=[WRITE_LIMIT])
 async def create_moodboard(payload: MoodboardCreate, ctx: UserTx) -> MoodboardRow:
     """Create a moodboard (contributors), optionally attached to an own gig."""
     return await service.create_moodboard(ctx, payload)
 
 
-@router.get("/{moodboard_id}", response_model=MoodboardOut, dependencies=[READ_LIMIT])
+@router.get("/{moodboard_id}", response_model=MoodboardRow, dependencies=[READ_LIMIT])
 async def get_moodboard(moodboard_id: uuid.UUID, ctx: CallerTx) -> MoodboardRow:
     """An own moodboard, or a public one (with its gig, when it has one)."""
     return await service.get_moodboard(ctx, moodboard_id)
 
 
-@router.patch("/{moodboard_id}", response_model=MoodboardOut, dependencies=[WRITE_LIMIT])
+@router.patch("/{moodboard_id}", response_model=MoodboardRow, dependencies=[WRITE_LIMIT])
 async def update_moodboard(
     moodboard_id: uuid.UUID, payload: MoodboardPatch, ctx: UserTx
 ) -> MoodboardRow:

@@ -30,7 +30,7 @@ _VISIBLE_WITH_GIG = (
 
 @dataclass(frozen=True, slots=True)
 class MoodboardRow:
-    """A `moodboards` row (the fields of ``schemas.MoodboardOut``)."""
+    """A `moodboards` row, as the API shows it (its response model)."""
 
     id: uuid.UUID
     gig_id: uuid.UUID | None

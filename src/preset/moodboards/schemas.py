@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,6 +13,7 @@ from preset.constants import (
     MOODBOARD_NOTE_MAX,
     MOODBOARD_TITLE_MAX,
 )
+from preset.moodboards.repository import MoodboardRow
 
 Caption = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
@@ -91,20 +91,6 @@ class MoodboardPatch(BaseModel):
     gig_id: uuid.UUID | None = None
 
 
-class MoodboardOut(BaseModel):
-    id: uuid.UUID
-    gig_id: uuid.UUID | None
-    owner_user_id: uuid.UUID
-    title: str
-    description: str | None
-    #: In display order; each item has an `id` and its `position` (0-based).
-    items: list[dict[str, Any]]
-    palette: list[str]
-    is_public: bool
-    created_at: datetime
-    updated_at: datetime
-
-
 class MoodboardPage(BaseModel):
-    items: list[MoodboardOut]
+    items: list[MoodboardRow]
     next_cursor: str | None

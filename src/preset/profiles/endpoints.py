@@ -14,7 +14,6 @@ from preset.profiles.schemas import (
     ContentPreferences,
     ContentPreferencesOut,
     HandleCheck,
-    ProfileOut,
     ProfilePatch,
     ProfilePut,
 )
@@ -22,19 +21,19 @@ from preset.profiles.schemas import (
 router = APIRouter(tags=["profiles"])
 
 
-@router.get("/api/users/profile", response_model=ProfileOut, dependencies=[READ_LIMIT])
+@router.get("/api/users/profile", response_model=Profile, dependencies=[READ_LIMIT])
 async def get_own_profile(ctx: UserTx) -> Profile:
     """The caller's own profile."""
     return await service.get_own_profile(ctx)
 
 
-@router.put("/api/users/profile", response_model=ProfileOut, dependencies=[WRITE_LIMIT])
+@router.put("/api/users/profile", response_model=Profile, dependencies=[WRITE_LIMIT])
 async def put_own_profile(payload: ProfilePut, ctx: UserTx) -> Profile:
     """Replace the caller's editable profile fields (omitted optional fields are cleared)."""
     return await service.replace_own_profile(ctx, payload)
 
 
-@router.patch("/api/users/profile", response_model=ProfileOut, dependencies=[WRITE_LIMIT])
+@router.patch("/api/users/profile", response_model=Profile, dependencies=[WRITE_LIMIT])
 async def patch_own_profile(payload: ProfilePatch, ctx: UserTx) -> Profile:
     """Change some of the caller's editable profile fields."""
     return await service.patch_own_profile(ctx, payload)
@@ -71,7 +70,7 @@ async def check_handle(
     return await service.check_handle(ctx, handle)
 
 
-@router.get("/api/profiles/{handle}", response_model=ProfileOut, dependencies=[READ_LIMIT])
+@router.get("/api/profiles/{handle}", response_model=Profile, dependencies=[READ_LIMIT])
 async def get_public_profile(
     ctx: CallerTx, handle: Annotated[str, Path(min_length=1, max_length=64)]
 ) -> Profile:

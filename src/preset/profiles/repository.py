@@ -18,7 +18,7 @@ from preset.db.session import Connection
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """A ``profiles`` row: ``ProfileOut``'s fields."""
+    """A ``profiles`` row, as the API shows it (its response model)."""
 
     id: uuid.UUID
     user_id: uuid.UUID

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -32,30 +30,6 @@ def _normalise_category(value: str) -> str:
 Category = Annotated[str, Field(max_length=64), AfterValidator(_normalise_category)]
 Bio = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 SocialKey = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,30}$")]
-
-
-class ProfileOut(BaseModel):
-    id: uuid.UUID
-    user_id: uuid.UUID
-    display_name: str
-    handle: str
-    avatar_url: str | None
-    bio: str | None
-    city: str | None
-    country: str | None
-    style_tags: list[str]
-    looking_for_types: list[str]
-    experience_years: int
-    equipment: list[str]
-    portfolio_urls: list[str]
-    social_links: dict[str, str]
-    profile_completion_percentage: int
-    is_verified: bool
-    verification_badge: str | None
-    rating: Decimal | None
-    review_count: int
-    created_at: datetime
-    updated_at: datetime
 
 
 class ProfilePatch(BaseModel):
