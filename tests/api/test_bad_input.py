@@ -30,7 +30,7 @@ FAR_PAST_OVERFLOW = "0001-01-01T00:00:00+14:00"  # 1 BC in UTC
 
 # ===================================================================== 1. NUL and surrogates
 def test_a_nul_in_the_discovery_query_is_a_422_naming_the_parameter(client: TestClient) -> None:
-    # Anonymous: served by the plain route on the pinned anon pool.
+    # Anonymous: read on the pinned anon pool.
     assert_invalid_character(client.get("/api/gigs?q=a%00b"), "query", "q")
     assert_invalid_character(
         client.get("/api/gigs?looking_for=model&looking_for=a%00"), "query", "looking_for"
@@ -201,7 +201,7 @@ def test_the_last_timestamp_that_reads_back_everywhere_is_accepted(
 def test_discovery_dates_outside_the_range_are_refused(
     client: TestClient, owner: Account, parameter: str
 ) -> None:
-    for headers in ({}, owner.headers):  # the plain route (anonymous) and the logged-in path
+    for headers in ({}, owner.headers):  # anonymous (pinned pool) and logged in
         response = client.get("/api/gigs", params={parameter: FAR_FUTURE_OVERFLOW}, headers=headers)
         error = assert_error(response, 422, "validation_error")
         assert [d["field"] for d in error["details"]] == [parameter]

@@ -122,7 +122,7 @@ def insert_gigs(db: Database, rows: list[dict[str, Any]]) -> None:
         conn.commit()
 
 
-def discover_gigs_sync(
+def page_as_role(
     conn: psycopg.Connection[Any], query: DiscoveryQuery, prefs: ViewerPreferences
 ) -> tuple[list[DiscoveredGig], str | None]:
     """The API's statement and page shaping, on a test's connection as a given role."""
@@ -138,7 +138,7 @@ def all_pages(
     items: list[DiscoveredGig] = []
     cursor: str | None = None
     for _ in range(1000):
-        page, cursor = discover_gigs_sync(conn, _with_cursor(filters, cursor), prefs)
+        page, cursor = page_as_role(conn, _with_cursor(filters, cursor), prefs)
         items.extend(page)
         if cursor is None:
             return items
@@ -268,7 +268,7 @@ def test_radius_boundary_is_inclusive(db: Database, owner: uuid.UUID) -> None:
 
     def found(radius_m: float) -> bool:
         with db.as_role("anon") as conn:
-            page, _ = discover_gigs_sync(
+            page, _ = page_as_role(
                 conn, DiscoveryQuery(lat=lat, lng=lng, radius_km=radius_m / 1000), SAFE
             )
         return gig["id"] in ids(page)
@@ -461,8 +461,8 @@ def test_items_carry_distance_and_owner_profile(db: Database) -> None:
     gig = gig_values(owner, location_lat=51.51, location_lng=-0.12)
     insert_gigs(db, [gig])
     with db.as_role("anon") as conn:
-        near, _ = discover_gigs_sync(conn, DiscoveryQuery(lat=51.5, lng=-0.12, radius_km=5), SAFE)
-        anywhere, _ = discover_gigs_sync(conn, DiscoveryQuery(), SAFE)
+        near, _ = page_as_role(conn, DiscoveryQuery(lat=51.5, lng=-0.12, radius_km=5), SAFE)
+        anywhere, _ = page_as_role(conn, DiscoveryQuery(), SAFE)
     (item,) = near
     assert item.id == gig["id"]
     assert item.distance_m == pytest.approx(haversine_m(51.5, -0.12, 51.51, -0.12), abs=1e-4)
@@ -613,7 +613,7 @@ def test_cursor_pages_return_every_gig_once_while_gigs_are_added(
     cursor: str | None = None
     for page_number in range(100):
         with db.as_role("anon") as conn:
-            page, cursor = discover_gigs_sync(conn, DiscoveryQuery(limit=7, cursor=cursor), SAFE)
+            page, cursor = page_as_role(conn, DiscoveryQuery(limit=7, cursor=cursor), SAFE)
         seen.extend(ids(page))
         if cursor is None:
             break

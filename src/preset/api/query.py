@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-# The test FastAPI itself applies to a query model's fields (fastapi.dependencies.utils): using
-# it, the plain route and the declared one cannot disagree on which fields take repeated keys.
+# The test FastAPI itself applies to a query model's fields (fastapi.dependencies.utils): a
+# list field takes repeated keys here exactly as it would on a FastAPI-declared query model.
 from fastapi._compat import field_annotation_is_sequence
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
