@@ -4,13 +4,13 @@ look-ups every domain's rules need (PRODUCT_RULES §1, §2). Shared by every dom
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from preset.constants import TIER_LIMITS, TIERS, TierLimits
 from preset.db import kit
 from preset.db.session import RequestContext
-from preset.errors import Unauthorized
+from preset.errors import SubscriptionLimitExceeded, Unauthorized
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +56,31 @@ async def load_caller(ctx: RequestContext) -> Caller:
 def first_tier_where(predicate: Callable[[TierLimits], bool]) -> str:
     """The lowest tier whose limits satisfy ``predicate`` (for "upgrade to …" answers)."""
     return next(t for t in TIERS if predicate(TIER_LIMITS[t]))
+
+
+async def enforce_monthly_quota(
+    ctx: RequestContext,
+    caller: Caller,
+    *,
+    quota: int | None,
+    lock_namespace: int,
+    count_used: Callable[[], Awaitable[int]],
+    refusal: str,
+    unlimited: Callable[[TierLimits], bool],
+) -> None:
+    """A per-calendar-month tier quota (§2): ``quota`` None is unlimited. One caller's concurrent
+    requests queue on a transaction lock, then count what the others committed; at the quota,
+    402 ``subscription_limit_exceeded`` naming the first tier without one. ``refusal`` is the
+    message, with ``{tier}`` and ``{quota}``."""
+    if quota is None:
+        return
+    await kit.advisory_lock(ctx.conn, lock_namespace, caller.user_id)
+    used = await count_used()
+    if used >= quota:
+        raise SubscriptionLimitExceeded(
+            refusal.format(tier=caller.tier, quota=quota),
+            limit=quota,
+            current_tier=caller.tier,
+            required_tier=first_tier_where(unlimited),
+            details={"used": used, "period": "calendar_month"},
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import LiteralString
 
 from preset.db import kit
 from preset.db.session import Connection
@@ -262,24 +263,23 @@ async def mark_rotated(conn: Connection, token_id: uuid.UUID, replaced_by: uuid.
 
 
 async def revoke_family(conn: Connection, family_id: uuid.UUID, reason: str) -> int:
-    return await kit.execute(
-        conn,
-        """
-        UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = %s
-         WHERE family_id = %s AND revoked_at IS NULL
-        """,
-        (reason, family_id),
-    )
+    """End one session: every live token of the family."""
+    return await _revoke_where(conn, "family_id", family_id, reason)
 
 
 async def revoke_all_for_user(conn: Connection, user_id: uuid.UUID, reason: str) -> int:
+    """End every session of a user."""
+    return await _revoke_where(conn, "user_id", user_id, reason)
+
+
+async def _revoke_where(
+    conn: Connection, column: LiteralString, value: uuid.UUID, reason: str
+) -> int:
     return await kit.execute(
         conn,
-        """
-        UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = %s
-         WHERE user_id = %s AND revoked_at IS NULL
-        """,
-        (reason, user_id),
+        f"UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = %s "
+        f"WHERE {column} = %s AND revoked_at IS NULL",
+        (reason, value),
     )
 
 

@@ -18,7 +18,7 @@ from preset.applications.compatibility import GigWants, compatibility_score
 from preset.applications.repository import ApplicationRow, ApplicationWithGig, MyApplicationRow
 from preset.applications.schemas import ApplicationPatch, ApplyRequest
 from preset.applications.screening import screen_note
-from preset.caller import Caller, first_tier_where, load_caller
+from preset.caller import Caller, enforce_monthly_quota, first_tier_where, load_caller
 from preset.constants import (
     APPLICATION_APPLICANT_TRANSITIONS,
     APPLICATION_OWNER_TRANSITIONS,
@@ -102,20 +102,15 @@ async def apply(ctx: RequestContext, gig_id: uuid.UUID, payload: ApplyRequest) -
 
 
 async def _check_quota(ctx: RequestContext, caller: Caller) -> None:
-    quota = caller.limits.applications_per_month
-    if quota is None:
-        return
-    # One user's concurrent applications queue here and then count what the others committed.
-    await kit.advisory_lock(ctx.conn, LOCK_USER_APPLICATION_QUOTA, caller.user_id)
-    used = await repo.count_own_applications_this_month(ctx.conn)
-    if used >= quota:
-        raise SubscriptionLimitExceeded(
-            f"the {caller.tier} tier makes {quota} applications per calendar month",
-            limit=quota,
-            current_tier=caller.tier,
-            required_tier=first_tier_where(lambda t: t.applications_per_month is None),
-            details={"used": used, "period": "calendar_month"},
-        )
+    await enforce_monthly_quota(
+        ctx,
+        caller,
+        quota=caller.limits.applications_per_month,
+        lock_namespace=LOCK_USER_APPLICATION_QUOTA,
+        count_used=lambda: repo.count_own_applications_this_month(ctx.conn),
+        refusal="the {tier} tier makes {quota} applications per calendar month",
+        unlimited=lambda t: t.applications_per_month is None,
+    )
 
 
 async def _open_conversation(

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from psycopg import errors as pg_errors
 
-from preset.caller import Caller, first_tier_where, load_caller
+from preset.caller import Caller, enforce_monthly_quota, first_tier_where, load_caller
 from preset.constants import (
     DEFAULT_CURRENCY,
     GIG_DEFAULT_MAX_APPLICANTS,
@@ -301,20 +301,17 @@ async def _check_publishable(ctx: RequestContext, caller: Caller, gig: GigRow) -
     values = asdict(gig)
     _raise_problems(gig_problems(values, publishable=True, future_start=True))
     check_tier_caps(values, caller.tier)
-    quota = caller.limits.gigs_published_per_month
-    if quota is None or gig.published_at is not None:
-        return
-    # Concurrent publishes by one owner queue here, then count what the others committed.
-    await kit.advisory_lock(ctx.conn, LOCK_USER_PUBLISH_QUOTA, caller.user_id)
-    used = await repo.count_published_this_month(ctx.conn, caller.user_id)
-    if used >= quota:
-        raise SubscriptionLimitExceeded(
-            f"the {caller.tier} tier publishes {quota} gigs per calendar month",
-            limit=quota,
-            current_tier=caller.tier,
-            required_tier=first_tier_where(lambda t: t.gigs_published_per_month is None),
-            details={"used": used, "period": "calendar_month"},
-        )
+    if gig.published_at is not None:
+        return  # reopening never counts against the monthly quota again
+    await enforce_monthly_quota(
+        ctx,
+        caller,
+        quota=caller.limits.gigs_published_per_month,
+        lock_namespace=LOCK_USER_PUBLISH_QUOTA,
+        count_used=lambda: repo.count_published_this_month(ctx.conn, caller.user_id),
+        refusal="the {tier} tier publishes {quota} gigs per calendar month",
+        unlimited=lambda t: t.gigs_published_per_month is None,
+    )
 
 
 async def _decline_for_cancel(
