@@ -167,25 +167,17 @@ async def update_moodboard(
     if updated is None:
         raise NotFound("no such moodboard", code="moodboard_not_found")
     if new_gig != old_gig:
-        if old_gig is not None:
-            await repo.set_gig_moodboard(ctx.conn, old_gig, None)
+        # Off the old gig first (one board per gig), then onto the new one.
+        moves = (
+            (old_gig, None, "moodboard.detached"),
+            (new_gig, moodboard_id, "moodboard.attached"),
+        )
+        for gig_id, board_id, event in moves:
+            if gig_id is None:
+                continue
+            await repo.set_gig_moodboard(ctx.conn, gig_id, board_id)
             await record_event(
-                ctx.conn,
-                "moodboard.detached",
-                "moodboard",
-                moodboard_id,
-                caller.user_id,
-                {"gig_id": str(old_gig)},
-            )
-        if new_gig is not None:
-            await repo.set_gig_moodboard(ctx.conn, new_gig, moodboard_id)
-            await record_event(
-                ctx.conn,
-                "moodboard.attached",
-                "moodboard",
-                moodboard_id,
-                caller.user_id,
-                {"gig_id": str(new_gig)},
+                ctx.conn, event, "moodboard", moodboard_id, caller.user_id, {"gig_id": str(gig_id)}
             )
     other = sorted(set(changes) - {"gig_id"})
     if other:
