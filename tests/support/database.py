@@ -44,6 +44,7 @@ def suite_cluster() -> EmbeddedPostgres:
 class TestServer:
     """A PostgreSQL server the tests may create and drop databases on."""
 
+    __test__ = False  # a helper, not a test class (pytest collects Test* names it imports)
     maintenance_url: str
     label: str
 
