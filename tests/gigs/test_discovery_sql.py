@@ -23,14 +23,18 @@ import pytest
 from bench.datagen import earth_point
 from pydantic import ValidationError
 
+from preset.api.app import create_anon_pool, create_pool
+from preset.auth.tokens import AccessClaims
 from preset.db import kit
-from preset.db.session import CallerReadAccess, RequestContext
+from preset.db.session import CallerReadAccess
 from preset.errors import ValidationFailed
 from preset.gigs import discovery
 from preset.gigs.discovery import DISCOVERY_SQL, ViewerPreferences, discovery_params, shape_page
 from preset.gigs.repository import DiscoveredGig, MapPin
 from preset.gigs.schemas import DiscoveryQuery
 from preset.pagination import encode_cursor
+from preset.settings import DatabaseSettings, Settings
+from tests.support.api import authenticator_url
 from tests.support.database import Database
 
 EARTH_RADIUS_M = 6378168.0  # earthdistance's earth()
@@ -714,24 +718,34 @@ def test_discovery_runs_under_row_level_security(db: Database, owner: uuid.UUID)
         assert set(ids(all_pages(conn, DiscoveryQuery()))) == {published["id"]}
 
 
-def test_async_interface_as_the_caller(db: Database, owner: uuid.UUID) -> None:
+def test_discovery_reads_as_the_caller_on_the_apps_pools(db: Database, owner: uuid.UUID) -> None:
+    """discovery.discover through CallerReadAccess on pools built as the app builds them: an
+    anonymous caller on the pool pinned to anon, a user pipelined as themselves."""
     gig = gig_values(owner, location_lat=40.0, location_lng=-74.0)
-    insert_gigs(db, [gig, gig_values(owner, location_lat=41.0, location_lng=-74.0)])
+    nsfw = gig_values(owner, location_lat=40.01, location_lng=-74.0, is_nsfw=True)
+    insert_gigs(db, [gig, nsfw, gig_values(owner, location_lat=41.0, location_lng=-74.0)])
+    viewer = make_owner(db)
+    db.execute(
+        "INSERT INTO user_content_preferences (user_id, allow_nsfw_content) VALUES (%s, true) "
+        "ON CONFLICT (user_id) DO UPDATE SET allow_nsfw_content = true",
+        (viewer,),
+    )
+    settings = Settings(db=DatabaseSettings(app_database_url=authenticator_url(db.url)))
+    claims = AccessClaims(
+        sub=viewer, role="authenticated", email="viewer@example.test", exp=2**31,
+        raw={"sub": str(viewer), "role": "authenticated", "aud": "authenticated"},
+    )  # fmt: skip
+    query = DiscoveryQuery(lat=40.0, lng=-74.0, radius_km=50)
 
-    async def run() -> kit.Page[DiscoveredGig]:
-        async with await psycopg.AsyncConnection.connect(
-            db.url, options="-c search_path=public,extensions"
-        ) as conn:
-            async with conn.transaction():
-                await conn.execute("SELECT set_config('role', 'anon', true)")
-                reads = CallerReadAccess(None, RequestContext(conn, "anon", None))  # type: ignore[arg-type]
-                return await discovery.discover(
-                    reads, DiscoveryQuery(lat=40.0, lng=-74.0, radius_km=50, limit=1)
-                )
+    async def run() -> tuple[kit.Page[DiscoveredGig], kit.Page[DiscoveredGig]]:
+        async with create_pool(settings) as pool, create_anon_pool(settings) as anon_pool:
+            anonymous = await discovery.discover(CallerReadAccess(anon_pool, pool, None), query)
+            signed_in = await discovery.discover(CallerReadAccess(anon_pool, pool, claims), query)
+            return anonymous, signed_in
 
-    page = asyncio.run(run())
-    assert ids(page.items) == [gig["id"]]
-    assert page.next_cursor is None
+    anonymous, signed_in = asyncio.run(run())
+    assert ids(anonymous.items) == [gig["id"]], "the safe defaults hide the nsfw gig"
+    assert set(ids(signed_in.items)) == {gig["id"], nsfw["id"]}, "the viewer's preferences apply"
 
 
 # ===================================================================== map pins

@@ -8,8 +8,8 @@ dependency      mode
 ``CallerTx``    the caller's transaction (anonymous or logged in)
 ``UserTx``      the caller's transaction, logged in only (401 otherwise)
 ``UserRead``    one pipelined read as the logged-in user (``read_one_as_user``)
-``CallerReads`` reads as the caller: anonymous callers on the pool pinned to ``anon``
-                (one autocommitted statement each), users in their own transaction
+``CallerReads`` reads as the caller, a round trip a statement: anonymous callers on the
+                pool pinned to ``anon`` (mode 3), users pipelined as themselves (mode 2)
 ``ServiceTx``   the platform's own ``service_role`` transactions, one at a time
 ==============  =====================================================================
 """
@@ -97,13 +97,8 @@ async def _user_read(request: Request) -> SingleUserRead:
     return SingleUserRead(app_pool(request), _required(request))
 
 
-async def _caller_reads(request: Request) -> AsyncIterator[CallerReadAccess]:
-    claims = caller_claims(request)
-    if claims is None:
-        yield CallerReadAccess(anon_pool(request), None)
-        return
-    async with caller_transaction(app_pool(request), claims) as ctx:
-        yield CallerReadAccess(anon_pool(request), ctx)
+async def _caller_reads(request: Request) -> CallerReadAccess:
+    return CallerReadAccess(anon_pool(request), app_pool(request), caller_claims(request))
 
 
 # What each dependency means for the OpenAPI document (preset.api.openapi).
@@ -133,7 +128,7 @@ UserTx = Annotated[RequestContext, Depends(_user_transaction, scope="function")]
 #: One pipelined read as the logged-in caller (401 otherwise).
 UserRead = Annotated[SingleUserRead, Depends(_user_read)]
 #: Reads as the caller: the pinned anonymous pool or the user's transaction.
-CallerReads = Annotated[CallerReadAccess, Depends(_caller_reads, scope="function")]
+CallerReads = Annotated[CallerReadAccess, Depends(_caller_reads)]
 #: A logged-in caller's verified claims (401 otherwise), without opening a transaction.
 UserClaims = Annotated[AccessClaims, Depends(_required_claims)]
 #: The caller's verified claims, None when anonymous (a bad token is still a 401), no transaction.

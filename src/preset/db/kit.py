@@ -102,37 +102,54 @@ def columns(row_type: type[Any], alias: str | None = None) -> str:
     return cached
 
 
+def _positional_maker(
+    row_type: type[Any], names: Sequence[str], prefix: str = ""
+) -> Callable[[Sequence[Any]], Any] | None:
+    """A maker that builds ``row_type`` from a row's values by position (an embedded row from
+    its ``name__field`` columns), or None when the columns are not exactly the type's fields."""
+    nested = dict(_embedded_fields(row_type))
+    index = {name: i for i, name in enumerate(names)}
+    parts: list[int | Callable[[Sequence[Any]], Any]] = []
+    for field in dataclasses.fields(row_type):
+        column = prefix + field.name
+        if field.name in nested:
+            inner = _positional_maker(nested[field.name], names, column + EMBED_SEPARATOR)
+            if inner is None:
+                return None
+            parts.append(inner)
+        elif column in index:
+            parts.append(index[column])
+        else:
+            return None  # a field left to its default: build by name instead
+    if not prefix and len(names) != sum(
+        1 if isinstance(p, int) else len(dataclasses.fields(nested[f.name]))
+        for p, f in zip(parts, dataclasses.fields(row_type), strict=True)
+    ):
+        return None  # columns the type has no field for: let class_row refuse them
+    if all(isinstance(p, int) for p in parts):
+        positions = [p for p in parts if isinstance(p, int)]
+        if positions == list(range(len(names))):
+            return lambda values: row_type(*values)
+        return lambda values: row_type(*[values[i] for i in positions])
+    return lambda values: row_type(*[p(values) if callable(p) else values[p] for p in parts])
+
+
 def row_factory(row_type: type[RowT]) -> BaseRowFactory[RowT]:
-    """psycopg's ``class_row`` (columns by name), rebuilding embedded rows where the type has
-    them (:func:`embedded`)."""
-    nested = _embedded_fields(row_type) if dataclasses.is_dataclass(row_type) else ()
-    if not nested:
+    """Rows as ``row_type``: built by position when the columns are exactly its fields (what
+    :func:`columns` selects; embedded rows (:func:`embedded`) from their ``name__field``
+    columns), otherwise by name, as psycopg's ``class_row``."""
+    if not dataclasses.is_dataclass(row_type):
         return class_row(row_type)
+    by_name = class_row(row_type)
 
     def factory(cursor: Any) -> RowMaker[RowT]:
         names = [column.name for column in cursor.description or ()]
-        groups = [
-            (
-                name,
-                inner_type,
-                [
-                    (i, column[len(name) + len(EMBED_SEPARATOR) :])
-                    for i, column in enumerate(names)
-                    if column.startswith(name + EMBED_SEPARATOR)
-                ],
-            )
-            for name, inner_type in nested
-        ]
-        taken = {i for _, _, columns_ in groups for i, _ in columns_}
-        own = [(i, column) for i, column in enumerate(names) if i not in taken]
-
-        def make(values: Sequence[Any]) -> RowT:
-            fields = {column: values[i] for i, column in own}
-            for name, inner_type, columns_ in groups:
-                fields[name] = inner_type(**{column: values[i] for i, column in columns_})
-            return row_type(**fields)
-
-        return make
+        maker = _positional_maker(row_type, names)
+        if maker is None:
+            if _embedded_fields(row_type):
+                raise TypeError(f"the columns {names} do not fill {row_type.__name__}")
+            return by_name(cursor)
+        return maker
 
     return factory
 

@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 
 import orjson
 import psycopg
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import tuple_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -145,16 +145,9 @@ async def caller_transaction(
         yield RequestContext(conn=conn, role=AUTHENTICATED_ROLE, claims=claims)
 
 
-async def read_one_as_user(
-    pool: Pool, claims: AccessClaims, row_type: type[RowT], query: Query, params: Any = None
-) -> RowT | None:
-    """Mode 2: one read-only query as the user, in one round trip: BEGIN, role/claims/account
-    state, the query and COMMIT are pipelined together.
-
-    Same outcome as running ``query`` in :func:`caller_transaction` (a suspended, banned or
-    missing account still gets its 401, decided before the row is used): the query only reads,
-    so committing it before the state is inspected changes nothing.
-    """
+async def _read_as_user(
+    pool: Pool, claims: AccessClaims, row_type: type[RowT], query: Query, params: Any
+) -> AsyncCursor[RowT]:
     claims_json = orjson.dumps(claims.raw).decode()
     async with pool.connection() as conn:
         try:
@@ -169,7 +162,30 @@ async def read_one_as_user(
             await _rollback_quietly(conn)
             raise
         _check_account_state(await state.fetchone())
-        return await cur.fetchone()
+        return cur
+
+
+async def read_one_as_user(
+    pool: Pool, claims: AccessClaims, row_type: type[RowT], query: Query, params: Any = None
+) -> RowT | None:
+    """Mode 2: one read-only query as the user, in one round trip: BEGIN, role/claims/account
+    state, the query and COMMIT are pipelined together.
+
+    Same outcome as running ``query`` in :func:`caller_transaction` (a suspended, banned or
+    missing account still gets its 401, decided before the row is used): the query only reads,
+    so committing it before the state is inspected changes nothing. (The rows are already on
+    the client when the connection goes back to the pool.)
+    """
+    cur = await _read_as_user(pool, claims, row_type, query, params)
+    return await cur.fetchone()
+
+
+async def read_all_as_user(
+    pool: Pool, claims: AccessClaims, row_type: type[RowT], query: Query, params: Any = None
+) -> list[RowT]:
+    """Mode 2 for a statement of several rows (same round trip, same checks)."""
+    cur = await _read_as_user(pool, claims, row_type, query, params)
+    return await cur.fetchall()
 
 
 async def pin_to_anon(conn: Connection) -> None:
@@ -250,17 +266,19 @@ class SingleUserRead:
 
 @dataclass(frozen=True, slots=True)
 class CallerReadAccess:
-    """Reads as the caller, without writes: ``anonymous`` callers read on the pinned ``anon``
-    pool (each read one autocommitted statement), users in their own transaction (``ctx``)."""
+    """Reads as the caller, one statement at a time, each in one round trip: anonymous callers
+    on the pinned ``anon`` pool (mode 3), users pipelined as themselves (mode 2), so neither
+    holds a connection between statements. For code that only reads (discovery, map pins)."""
 
     anon_pool: Pool
-    ctx: RequestContext | None
+    pool: Pool
+    claims: AccessClaims | None
 
     @property
     def anonymous(self) -> bool:
-        return self.ctx is None or self.ctx.claims is None
+        return self.claims is None
 
     async def all(self, row_type: type[RowT], query: Query, params: Any = None) -> list[RowT]:
-        if self.ctx is None:
+        if self.claims is None:
             return await read_all_as_anon(self.anon_pool, row_type, query, params)
-        return await kit.fetch_all(self.ctx.conn, row_type, query, params)
+        return await read_all_as_user(self.pool, self.claims, row_type, query, params)
