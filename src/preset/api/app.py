@@ -126,11 +126,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         InputGuardMiddleware, http=settings.http, path_templates=lambda: app.openapi()["paths"]
     )
     app.add_middleware(RequestContextMiddleware)
+    # The hottest read's router first: a request is matched against the routers in order.
+    app.include_router(gigs_router)
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(users_router)
     app.include_router(profiles_router)
-    app.include_router(gigs_router)
     app.include_router(applications_router)
     app.include_router(moodboards_router)
     install_openapi(app)
