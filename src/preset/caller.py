@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from preset.accounts import repository as accounts_repository
 from preset.constants import TIER_LIMITS, TIERS, TierLimits
 from preset.db import kit
 from preset.db.session import RequestContext
@@ -35,19 +36,10 @@ class Caller:
         return owner_user_id == self.user_id or (admin_may and self.is_admin)
 
 
-@dataclass(frozen=True, slots=True)
-class _CallerRow:
-    role: str
-    subscription_tier: str
-
-
-_CALLER_SQL = "SELECT role, subscription_tier FROM users WHERE id = (select auth.uid())"
-
-
 async def load_caller(ctx: RequestContext) -> Caller:
     """The logged-in caller's platform role and subscription tier (401 if the account is gone)."""
     user_id = ctx.require_user_id()
-    row = await kit.fetch_one(ctx.conn, _CallerRow, _CALLER_SQL)
+    row = await accounts_repository.caller_standing(ctx.conn)
     if row is None:
         raise Unauthorized("this account no longer exists", code="invalid_token")
     return Caller(user_id=user_id, role=row.role, tier=row.subscription_tier)

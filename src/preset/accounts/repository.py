@@ -365,3 +365,20 @@ def is_active(account_status: str, suspended_until: datetime | None, now: dateti
     if account_status == "active":
         return True
     return account_status == "suspended" and suspended_until is not None and suspended_until <= now
+
+
+@dataclass(frozen=True, slots=True)
+class CallerStanding:
+    """The caller's platform role and tier (what every domain's rules ask of them)."""
+
+    role: str
+    subscription_tier: str
+
+
+async def caller_standing(conn: Connection) -> CallerStanding | None:
+    """The caller's own role and tier, read as the caller (their own `users` row)."""
+    return await kit.fetch_one(
+        conn,
+        CallerStanding,
+        "SELECT role, subscription_tier FROM users WHERE id = (select auth.uid())",
+    )

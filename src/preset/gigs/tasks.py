@@ -9,19 +9,11 @@ from __future__ import annotations
 import uuid
 from typing import Final
 
-from psycopg.types.json import Jsonb
-
-from preset.db import kit
 from preset.db.kit import AnyConnection
 from preset.events import DomainEvent
+from preset.notifications import repository as notifications
 
 GIG_CANCELLED_NOTIFICATION: Final = "gig.cancelled"
-
-_INSERT_NOTIFICATION = """
-INSERT INTO notifications (user_id, type, title, body, data, source_event_id)
-VALUES (%s, %s, %s, %s, %s, %s)
-ON CONFLICT ON CONSTRAINT notifications_once_per_event DO NOTHING
-"""
 
 
 async def notify_gig_cancelled(conn: AnyConnection, event: DomainEvent) -> int:
@@ -31,16 +23,13 @@ async def notify_gig_cancelled(conn: AnyConnection, event: DomainEvent) -> int:
         raise ValueError(f"not a gig.cancelled event: {event.event_type}")
     written = 0
     for user_id in event.payload.get("notify_user_ids", []):
-        written += await kit.execute(
+        written += await notifications.notify_once(
             conn,
-            _INSERT_NOTIFICATION,
-            (
-                uuid.UUID(user_id),
-                GIG_CANCELLED_NOTIFICATION,
-                "A gig you applied to was cancelled",
-                "The owner cancelled the gig; your application is closed.",
-                Jsonb({"gig_id": str(event.aggregate_id)}),
-                event.id,
-            ),
+            user_id=uuid.UUID(user_id),
+            kind=GIG_CANCELLED_NOTIFICATION,
+            title="A gig you applied to was cancelled",
+            body="The owner cancelled the gig; your application is closed.",
+            data={"gig_id": str(event.aggregate_id)},
+            source_event_id=event.id,
         )
     return written
