@@ -109,6 +109,16 @@ class DatabaseSettings(SettingsGroup):
     #: How long a request waits for a pooled connection before it answers 503
     #: `database_unavailable` (with Retry-After) instead of hanging.
     pool_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    #: A pool slot whose reconnection keeps failing is given up after this long (and made again
+    #: on the next request), so a pool never sits in a long back-off once the database is back.
+    reconnect_timeout_seconds: float = Field(default=0.5, gt=0, le=60)
+    #: `statement_timeout` of every request's transaction and of the anonymous pool's sessions
+    #: (set by preset.db.session, never on a role): a statement past it is cancelled, 503
+    #: `database_timeout`.
+    statement_timeout_ms: int = Field(default=5000, ge=1, le=600_000)
+    #: `idle_in_transaction_session_timeout`, set the same way: a transaction left idle this long
+    #: is ended by the server and its connection replaced.
+    idle_in_transaction_timeout_ms: int = Field(default=10_000, ge=1, le=3_600_000)
 
 
 class AuthSettings(SettingsGroup):
@@ -159,6 +169,9 @@ class HttpSettings(SettingsGroup):
     #: Per path prefix overrides of ``max_body_bytes`` (the longest matching prefix wins), e.g.
     #: ``PRESET_HTTP_BODY_LIMITS='{"/api/media/": 52428800}'`` for uploads.
     body_limits: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    #: On SIGTERM, `preset serve` stops accepting connections and lets the requests in flight
+    #: finish for at most this long before it closes what is left.
+    shutdown_grace_seconds: int = Field(default=10, ge=1, le=600)
 
 
 class UnknownSettingError(ValueError):

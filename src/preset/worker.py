@@ -11,11 +11,17 @@ Handlers are idempotent, so at-least-once delivery is safe (docs/worker.md).
 
 The loop wakes on ``NOTIFY preset_outbox`` (sent at commit by writers that someone waits on,
 such as queued e-mails) and polls every ``poll_interval`` seconds otherwise.
+
+The loop outlives the database: when it goes away the worker logs it once, waits with a capped
+back-off (``RECONNECT_BACKOFF_CAP``), reconnects (the pool replaces its dead connections, the
+listener is made again and LISTENs again), logs that it is back, and polls at once, so whatever
+was written meanwhile is delivered without waiting for a NOTIFY that was never heard.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -55,6 +61,11 @@ MAIL_SECRET_MAX_AGE_SECONDS: Final = max(
     c.EMAIL_VERIFICATION_TTL_SECONDS, c.PASSWORD_RESET_TTL_SECONDS
 )
 APPLICATION_NAME: Final = "preset-worker"
+#: While the database is unreachable: first wait before trying again, and the longest one.
+RECONNECT_BACKOFF_FIRST: Final = 0.25
+RECONNECT_BACKOFF_CAP: Final = 5.0
+#: How long the worker's own requests wait for a pooled connection.
+POOL_TIMEOUT_SECONDS: Final = 5.0
 
 _CLAIM_SQL = f"""
 SELECT {kit.columns(DomainEvent)}
@@ -114,7 +125,12 @@ def create_worker_pool(database_url: str, *, max_size: int = 2) -> Pool:
             "autocommit": True,
             "options": "-c search_path=public,extensions",
             "application_name": APPLICATION_NAME,
+            "connect_timeout": 2,
         },
+        timeout=POOL_TIMEOUT_SECONDS,
+        # A slot that cannot reconnect is given up quickly and made again on demand: no long
+        # back-off inside the pool once the database is back (the loop has its own).
+        reconnect_timeout=0.5,
         open=False,
         name=APPLICATION_NAME,
     )
@@ -148,10 +164,15 @@ class Worker:
             await kit.execute(conn, _DONE_SQL, (event.id,))
             return BatchResult(processed=1)
 
-    async def process_pending_events(self, *, limit: int = BATCH_SIZE) -> BatchResult:
-        """Handle due events, one transaction each, until none is due or ``limit`` were tried."""
+    async def process_pending_events(
+        self, *, limit: int = BATCH_SIZE, stop: asyncio.Event | None = None
+    ) -> BatchResult:
+        """Handle due events, one transaction each, until none is due, ``limit`` were tried or
+        ``stop`` is set (the event in hand is finished first)."""
         total = BatchResult()
         for _ in range(limit):
+            if stop is not None and stop.is_set():
+                break
             outcome = await self.process_one_event()
             if outcome is None:
                 break
@@ -192,6 +213,7 @@ class Worker:
         as a NOTIFY arrives or every ``poll_interval`` seconds."""
         listener: psycopg.AsyncConnection[Any] | None = None
         next_jobs = 0.0
+        outage = _Outage(log)
         try:
             while not stop.is_set():
                 try:
@@ -200,31 +222,68 @@ class Worker:
                         next_jobs = time.monotonic() + jobs_interval
                         if any(jobs.values()):
                             log(", ".join(f"{name}: {n}" for name, n in jobs.items()))
-                    events = await self.process_pending_events()
+                    events = await self.process_pending_events(stop=stop)
                     if events.processed or events.failed:
                         log(f"processed {events.processed} events, {events.failed} failed")
                     for error in events.errors:
                         log(f"event failed: {error}")
                     if events.processed + events.failed >= BATCH_SIZE:
                         continue  # more may be due: no waiting
-                    if listener is None or listener.closed:
+                    if listener is None or listener.closed or listener.broken:
+                        if listener is not None:
+                            await listener.close()
                         listener = await _listen(database_url)
+                        if outage.ended():
+                            continue  # back: poll once more now that LISTEN holds again
                     await _wait_for_notify(listener, poll_interval)
                 except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
-                    # The database went away: the pool reconnects, the listener is made again.
-                    log(f"database unavailable, retrying: {str(exc).strip().splitlines()[0]}")
+                    # The database went away: the pool replaces its connections, the listener
+                    # is made again (and LISTENs again) once it answers.
                     if listener is not None:
                         await listener.close()
                         listener = None
-                    await asyncio.sleep(poll_interval)
+                    delay = outage.failed(exc)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), delay)
         finally:
             if listener is not None:
                 await listener.close()
 
 
+class _Outage:
+    """The worker's view of a database outage: logged once when it starts and once when it
+    ends, with a capped exponential back-off between attempts meanwhile."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self._log = log
+        self._attempts = 0
+        self._since = 0.0
+
+    def failed(self, exc: Exception) -> float:
+        """Record a failed attempt; the seconds to wait before the next."""
+        if self._attempts == 0:
+            self._since = time.monotonic()
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            self._log(f"database unavailable, retrying with back-off: {reason}")
+        delay: float = min(RECONNECT_BACKOFF_FIRST * 2.0**self._attempts, RECONNECT_BACKOFF_CAP)
+        self._attempts = min(self._attempts + 1, 32)
+        return delay
+
+    def ended(self) -> bool:
+        """Whether an outage has just ended (logged as such)."""
+        if self._attempts == 0:
+            return False
+        self._attempts = 0
+        self._log(f"database reachable again after {time.monotonic() - self._since:.1f}s")
+        return True
+
+
 async def _listen(database_url: str) -> psycopg.AsyncConnection[Any]:
     conn = await psycopg.AsyncConnection.connect(
-        database_url, autocommit=True, application_name=f"{APPLICATION_NAME}-listen"
+        database_url,
+        autocommit=True,
+        application_name=f"{APPLICATION_NAME}-listen",
+        connect_timeout=2,
     )
     await conn.execute(f"LISTEN {WORKER_CHANNEL}")
     return conn
@@ -237,11 +296,13 @@ async def _wait_for_notify(listener: psycopg.AsyncConnection[Any], timeout: floa
 
 @asynccontextmanager
 async def open_worker(
-    database_url: str, settings: Settings, *, mailer: Mailer | None = None
+    database_url: str, settings: Settings, *, mailer: Mailer | None = None, wait: bool = True
 ) -> AsyncIterator[Worker]:
-    """A worker on its own pool of owner connections, closed at the end."""
+    """A worker on its own pool of owner connections, closed at the end. ``wait``: fail at once
+    when the database cannot be reached (``--once``); otherwise the pool connects when it can
+    and the loop waits for it."""
     pool = create_worker_pool(database_url)
-    await pool.open(wait=True)
+    await pool.open(wait=wait, timeout=POOL_TIMEOUT_SECONDS)
     try:
         yield Worker(pool, default_handlers(settings, mailer))
     finally:
@@ -266,7 +327,7 @@ async def run_forever(
     stop: asyncio.Event,
 ) -> None:
     """``preset worker``: the loop, until ``stop`` is set."""
-    async with open_worker(database_url, settings) as worker:
+    async with open_worker(database_url, settings, wait=False) as worker:
         await worker.run_forever(
             database_url,
             jobs_interval=jobs_interval,

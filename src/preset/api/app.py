@@ -19,7 +19,12 @@ from preset.api.openapi import install_openapi
 from preset.api.ratelimit import RateLimiter
 from preset.applications.endpoints import router as applications_router
 from preset.db.migrations import head_revision
-from preset.db.session import Connection, pin_to_anon
+from preset.db.session import (
+    Connection,
+    StatementLimits,
+    anon_pinner,
+    set_statement_limits,
+)
 from preset.db.urls import app_url
 from preset.gigs.endpoints import router as gigs_router
 from preset.moodboards.endpoints import router as moodboards_router
@@ -35,17 +40,38 @@ def _authenticator_pool(
     max_size: int,
     configure: Callable[[Connection], Awaitable[None]] | None = None,
 ) -> AsyncConnectionPool[Connection]:
-    """A pool logged in as `authenticator`, never as the table owner (autocommit)."""
-    return AsyncConnectionPool(
+    """A pool logged in as `authenticator`, never as the table owner (autocommit).
+
+    Bounded everywhere (docs/api.md, "When something is down"): a request waits at most
+    ``pool_timeout_seconds`` for a connection; a slot that cannot reconnect is given up after
+    ``reconnect_timeout_seconds`` and made again on demand, so the pool is never in a long
+    back-off when the database comes back; dead connections are dropped when borrowed
+    (preset.db.session.borrow)."""
+    pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
         app_url(settings),
         min_size=min(min_size, max_size),
         max_size=max_size,
         # Default (tuple) rows: every query reads typed rows through preset.db.kit.
-        kwargs={"autocommit": True},
+        kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_SECONDS},
         configure=configure,
         timeout=settings.db.pool_timeout_seconds,
+        reconnect_timeout=settings.db.reconnect_timeout_seconds,
         open=False,
         name=name,
+    )
+    set_statement_limits(pool, statement_limits(settings))
+    return pool
+
+
+#: libpq's own floor (a smaller value means 2 s): a server that does not answer at all (a host
+#: gone from the network) fails a connection attempt after this long instead of the OS's minutes.
+CONNECT_TIMEOUT_SECONDS = 2
+
+
+def statement_limits(settings: Settings) -> StatementLimits:
+    return StatementLimits(
+        statement_timeout_ms=settings.db.statement_timeout_ms,
+        idle_in_transaction_timeout_ms=settings.db.idle_in_transaction_timeout_ms,
     )
 
 
@@ -69,7 +95,7 @@ def create_anon_pool(settings: Settings) -> AsyncConnectionPool[Connection]:
         name="preset-api-anon",
         min_size=1,
         max_size=settings.db.anon_pool_max_size,
-        configure=pin_to_anon,
+        configure=anon_pinner(statement_limits(settings)),
     )
 
 

@@ -8,7 +8,7 @@ import psycopg
 from fastapi import APIRouter, Request
 
 from preset.api.context import app_pool
-from preset.api.errors import envelope, request_id_of
+from preset.api.errors import RETRY_AFTER_SECONDS, envelope, request_id_of
 from preset.api.responses import OrjsonResponse
 from preset.db import kit
 from preset.db.session import caller_transaction
@@ -32,6 +32,7 @@ async def health(request: Request) -> dict[str, Any] | OrjsonResponse:
             "the database does not answer",
             request_id=request_id_of(request),
             details={"reason": type(exc).__name__},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     if current != head:
         return envelope(

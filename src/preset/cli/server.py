@@ -39,7 +39,7 @@ def check_app_factory() -> None:
 def run_server(host: str, port: int, workers: int, reload: bool) -> None:
     check_app_factory()
     # Bad settings fail here, in one line, rather than inside uvicorn's app loading.
-    get_settings()
+    settings = get_settings()
     import uvicorn
 
     console.print(f"[green]serving[/] http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
@@ -54,6 +54,9 @@ def run_server(host: str, port: int, workers: int, reload: bool) -> None:
         # One line per request: the app's structured `request` line (preset.api.middleware),
         # not uvicorn's plain access line as well.
         access_log=False,
+        # SIGTERM: stop accepting, let the requests in flight finish for at most this long,
+        # then close what is left (docs/api.md, "When something is down").
+        timeout_graceful_shutdown=settings.http.shutdown_grace_seconds,
     )
 
 

@@ -14,12 +14,18 @@ mode                       what it is for
                             worker, the CLI); the claims name the user it acts for, if any.
 =========================  ==============================================================
 
-In every mode the role and claims are set transaction-locally (or, for the pinned pool, for a
+In every mode the role, the claims and the statement limits (``statement_timeout``,
+``idle_in_transaction_session_timeout``: :class:`StatementLimits`, from the settings) are set
+transaction-locally (or, for the pinned pool, for a
 connection nothing else ever borrows), so nothing of one caller survives into the next. A mode
 holds one pooled connection at a time; code that needs the platform's rights part-way through a
 caller's transaction switches that same transaction with :func:`act_as_service` instead of
 borrowing a second connection. Services and repositories never commit; the mode does, at the
 end, or rolls back on any exception.
+
+Every mode borrows its connection through :func:`borrow`, which hands out only a live one: a
+connection the server has dropped (a restart, a crash) is discarded and the next one taken at
+once, so the first request after the database is back succeeds.
 
 The API picks a mode per endpoint through dependencies (``preset.api.context``); the worker and
 the CLI call :func:`service_transaction` directly.
@@ -28,15 +34,18 @@ the CLI call :func:`service_transaction` directly.
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import orjson
 import psycopg
 from psycopg import AsyncConnection, AsyncCursor
+from psycopg.pq import ConnStatus
 from psycopg.rows import tuple_row
 from psycopg_pool import AsyncConnectionPool
 
@@ -53,16 +62,94 @@ Connection = AsyncConnection[Any]
 Pool = AsyncConnectionPool[Connection]
 
 # One statement, one round trip: role and claims, and (for users) the account's state, so a
-# suspended or banned user's unexpired token stops working at once. Target-list expressions are
-# evaluated left to right, so current_account_state() already sees the claims.
-_BEGIN_AUTHENTICATED = (
-    "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true), "
-    "public.current_account_state()"
+# suspended or banned user's unexpired token stops working at once, then the statement limits.
+# Target-list expressions are evaluated left to right, so current_account_state() already sees
+# the claims. The limits are set here, per transaction, and never on a role: the project alters
+# no role it did not create (Supabase sets its own), and this holds on every server.
+_LIMITS = (
+    "set_config('statement_timeout', %s, {local}), "
+    "set_config('idle_in_transaction_session_timeout', %s, {local})"
 )
-_BEGIN_OTHER = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
-_PIN_ANON = "SELECT set_config('role', %s, false), set_config('request.jwt.claims', %s, false)"
+_SWITCH_ROLE = "SELECT set_config('role', %s, true), set_config('request.jwt.claims', %s, true)"
+_CHECK_ACCOUNT = ", public.current_account_state()"
+#: (check account, with limits) -> the statement.
+_BEGIN: Final = {
+    (check, limited): _SWITCH_ROLE
+    + (_CHECK_ACCOUNT if check else "")
+    + (", " + _LIMITS.format(local="true") if limited else "")
+    for check in (False, True)
+    for limited in (False, True)
+}
+_PIN_ANON = (
+    "SELECT set_config('role', %s, false), set_config('request.jwt.claims', %s, false), "
+    + _LIMITS.format(local="false")
+)
 
 _ANON_CLAIMS = orjson.dumps({"role": ANON_ROLE}).decode()
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLimits:
+    """The server-side time limits of every transaction a mode opens on a pool (milliseconds).
+    A pool without limits (the worker's, the CLI's) leaves the server's and roles' own."""
+
+    statement_timeout_ms: int = 5000
+    idle_in_transaction_timeout_ms: int = 10_000
+
+    def params(self) -> tuple[str, str]:
+        return str(self.statement_timeout_ms), str(self.idle_in_transaction_timeout_ms)
+
+
+DEFAULT_LIMITS: Final = StatementLimits()
+_pool_limits: weakref.WeakKeyDictionary[Pool, StatementLimits] = weakref.WeakKeyDictionary()
+
+
+def set_statement_limits(pool: Pool, limits: StatementLimits) -> None:
+    """The limits of the transactions opened on ``pool`` (before it is opened: the anonymous
+    pool's sessions take theirs when each connection is made)."""
+    _pool_limits[pool] = limits
+
+
+def _begin(pool: Pool, role: str, claims_json: str, *, check_account: bool) -> tuple[str, Any]:
+    limits = _pool_limits.get(pool)
+    if limits is None:
+        return _BEGIN[check_account, False], (role, claims_json)
+    return _BEGIN[check_account, True], (role, claims_json, *limits.params())
+
+
+def is_alive(conn: Connection) -> bool:
+    """Whether the server still holds this connection, without a round trip: whatever the server
+    sent while it sat idle is read (a server that went away closed it, or said so), and libpq's
+    status tells."""
+    if conn.closed or conn.broken:
+        return False
+    try:
+        conn.pgconn.consume_input()
+    except psycopg.OperationalError:
+        return False
+    return conn.pgconn.status == ConnStatus.OK
+
+
+@asynccontextmanager
+async def borrow(pool: Pool) -> AsyncIterator[Connection]:
+    """A live connection of ``pool`` for the block, waiting at most the pool's timeout
+    (``PoolTimeout`` past it: 503 ``database_unavailable`` in the API).
+
+    Dead connections (:func:`is_alive`) are handed back at once: the pool discards each and
+    connects a replacement. Unlike psycopg_pool's own ``check`` this costs no round trip and
+    never sleeps between two dead connections, so a pool full of connections from before a
+    restart recovers on its first request.
+    """
+    deadline = time.monotonic() + pool.timeout
+    while True:
+        conn = await pool.getconn(timeout=max(deadline - time.monotonic(), 0.001))
+        if is_alive(conn):
+            break
+        await pool.putconn(conn)
+    try:
+        yield conn
+    finally:
+        await pool.putconn(conn)
 
 
 @dataclass(slots=True)
@@ -113,14 +200,12 @@ async def _transaction_as(
 ) -> AsyncIterator[Connection]:
     """BEGIN and the role/claims statement go out together (pipeline: one round trip); the
     block's queries follow; COMMIT at the end, ROLLBACK on any exception."""
-    async with pool.connection() as conn:
+    async with borrow(pool) as conn:
         try:
             async with conn.pipeline():
                 await conn.execute("BEGIN")
                 cur = conn.cursor(row_factory=tuple_row)
-                await cur.execute(
-                    _BEGIN_AUTHENTICATED if check_account else _BEGIN_OTHER, (role, claims_json)
-                )
+                await cur.execute(*_begin(pool, role, claims_json, check_account=check_account))
             if check_account:
                 _check_account_state(await cur.fetchone())
             yield conn
@@ -149,12 +234,14 @@ async def _read_as_user(
     pool: Pool, claims: AccessClaims, row_type: type[RowT], query: Query, params: Any
 ) -> AsyncCursor[RowT]:
     claims_json = orjson.dumps(claims.raw).decode()
-    async with pool.connection() as conn:
+    async with borrow(pool) as conn:
         try:
             async with conn.pipeline():
                 await conn.execute("BEGIN")
                 state = conn.cursor(row_factory=tuple_row)
-                await state.execute(_BEGIN_AUTHENTICATED, (AUTHENTICATED_ROLE, claims_json))
+                await state.execute(
+                    *_begin(pool, AUTHENTICATED_ROLE, claims_json, check_account=True)
+                )
                 cur = conn.cursor(row_factory=kit.row_factory(row_type))
                 await cur.execute(query, params)
                 await conn.execute("COMMIT")
@@ -188,14 +275,25 @@ async def read_all_as_user(
     return await cur.fetchall()
 
 
-async def pin_to_anon(conn: Connection) -> None:
-    """Configure a new connection of the anonymous read pool: role ``anon`` and anonymous claims
-    for the whole session (psycopg_pool's ``configure`` hook, run once per connection).
+def anon_pinner(
+    limits: StatementLimits = DEFAULT_LIMITS,
+) -> Callable[[Connection], Awaitable[None]]:
+    """The ``configure`` hook of the anonymous read pool: each new connection is set to role
+    ``anon``, anonymous claims and the statement limits for its whole session (run once per
+    connection).
 
     Session-level rather than per transaction: the pool lends these connections only to
     :func:`read_all_as_anon`, so no request of any other caller ever runs on one.
     """
-    await conn.execute(_PIN_ANON, (ANON_ROLE, _ANON_CLAIMS))
+
+    async def pin_to_anon(conn: Connection) -> None:
+        await conn.execute(_PIN_ANON, (ANON_ROLE, _ANON_CLAIMS, *limits.params()))
+
+    return pin_to_anon
+
+
+#: The hook with the default limits.
+pin_to_anon = anon_pinner()
 
 
 async def read_all_as_anon(
@@ -209,7 +307,7 @@ async def read_all_as_anon(
     (``tests/api/test_request_path.py`` holds the two to the same identity).
     """
     async with (
-        anon_pool.connection() as conn,
+        borrow(anon_pool) as conn,
         conn.cursor(row_factory=kit.row_factory(row_type)) as cur,
     ):
         await cur.execute(query, params)
@@ -237,7 +335,7 @@ async def act_as_service(ctx: RequestContext) -> None:
     (their e-mail address), without borrowing a second connection. Everything the transaction
     did as the caller stays; what follows is not limited by row level security, so the service
     must have checked the caller's right to it first."""
-    await ctx.conn.execute(_BEGIN_OTHER, (SERVICE_ROLE, _service_claims(ctx.require_user_id())))
+    await ctx.conn.execute(_SWITCH_ROLE, (SERVICE_ROLE, _service_claims(ctx.require_user_id())))
     ctx.role = SERVICE_ROLE
 
 
