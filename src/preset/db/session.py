@@ -119,15 +119,18 @@ def _begin(pool: Pool, role: str, claims_json: str, *, check_account: bool) -> t
 
 def is_alive(conn: Connection) -> bool:
     """Whether the server still holds this connection, without a round trip: whatever the server
-    sent while it sat idle is read (a server that went away closed it, or said so), and libpq's
-    status tells."""
+    sent while it sat idle is read, and libpq's status tells. A backend that went away sent its
+    FATAL message and closed the socket: the first read takes the message, the second meets the
+    end of the stream (libpq marks the connection bad). Two non-blocking reads, no waiting."""
     if conn.closed or conn.broken:
         return False
+    pgconn = conn.pgconn
     try:
-        conn.pgconn.consume_input()
+        pgconn.consume_input()
+        pgconn.consume_input()
     except psycopg.OperationalError:
         return False
-    return conn.pgconn.status == ConnStatus.OK
+    return pgconn.status == ConnStatus.OK
 
 
 @asynccontextmanager
