@@ -102,36 +102,67 @@ def columns(row_type: type[Any], alias: str | None = None) -> str:
     return cached
 
 
-def _positional_maker(
-    row_type: type[Any], names: Sequence[str], prefix: str = ""
-) -> Callable[[Sequence[Any]], Any] | None:
-    """A maker that builds ``row_type`` from a row's values by position (an embedded row from
-    its ``name__field`` columns), or None when the columns are not exactly the type's fields."""
+def _flat_columns(row_type: type[Any]) -> tuple[str, ...]:
+    """The column names that fill ``row_type``, in field order (an embedded row's as
+    ``name__field``)."""
     nested = dict(_embedded_fields(row_type))
-    index = {name: i for i, name in enumerate(names)}
-    parts: list[int | Callable[[Sequence[Any]], Any]] = []
+    names: list[str] = []
     for field in dataclasses.fields(row_type):
-        column = prefix + field.name
         if field.name in nested:
-            inner = _positional_maker(nested[field.name], names, column + EMBED_SEPARATOR)
-            if inner is None:
-                return None
-            parts.append(inner)
-        elif column in index:
-            parts.append(index[column])
+            names += [
+                f"{field.name}{EMBED_SEPARATOR}{inner.name}"
+                for inner in dataclasses.fields(nested[field.name])
+            ]
         else:
-            return None  # a field left to its default: build by name instead
-    if not prefix and len(names) != sum(
-        1 if isinstance(p, int) else len(dataclasses.fields(nested[f.name]))
-        for p, f in zip(parts, dataclasses.fields(row_type), strict=True)
-    ):
-        return None  # columns the type has no field for: let class_row refuse them
-    if all(isinstance(p, int) for p in parts):
-        positions = [p for p in parts if isinstance(p, int)]
-        if positions == list(range(len(names))):
-            return lambda values: row_type(*values)
-        return lambda values: row_type(*[values[i] for i in positions])
-    return lambda values: row_type(*[p(values) if callable(p) else values[p] for p in parts])
+            names.append(field.name)
+    return tuple(names)
+
+
+Maker = Callable[[Sequence[Any]], Any]
+_MAKERS: dict[tuple[type[Any], tuple[str, ...]], Maker | None] = {}
+
+
+def _positional_maker(row_type: type[Any], names: tuple[str, ...]) -> Maker | None:
+    """A maker that builds ``row_type`` from a row's values by position, or None when the
+    columns are not exactly the type's fields (built once per row type and column list)."""
+    key = (row_type, names)
+    if key in _MAKERS:
+        return _MAKERS[key]
+    flat = _flat_columns(row_type)
+    maker: Maker | None = None
+    if len(set(names)) == len(names) and set(names) == set(flat):
+        position = {name: i for i, name in enumerate(names)}
+        nested = dict(_embedded_fields(row_type))
+        if not nested:
+            order = [position[name] for name in flat]
+            if order == list(range(len(names))):
+                maker = lambda values: row_type(*values)  # noqa: E731
+            else:
+                maker = lambda values: row_type(*[values[i] for i in order])  # noqa: E731
+        else:
+            plan: list[int | tuple[type[Any], list[int]]] = []
+            for field in dataclasses.fields(row_type):
+                inner_type = nested.get(field.name)
+                if inner_type is None:
+                    plan.append(position[field.name])
+                else:
+                    prefix = field.name + EMBED_SEPARATOR
+                    plan.append(
+                        (
+                            inner_type,
+                            [position[prefix + f.name] for f in dataclasses.fields(inner_type)],
+                        )
+                    )
+            maker = lambda values: row_type(  # noqa: E731
+                *[
+                    values[step]
+                    if isinstance(step, int)
+                    else step[0](*[values[i] for i in step[1]])
+                    for step in plan
+                ]
+            )
+    _MAKERS[key] = maker
+    return maker
 
 
 def row_factory(row_type: type[RowT]) -> BaseRowFactory[RowT]:
@@ -143,11 +174,11 @@ def row_factory(row_type: type[RowT]) -> BaseRowFactory[RowT]:
     by_name = class_row(row_type)
 
     def factory(cursor: Any) -> RowMaker[RowT]:
-        names = [column.name for column in cursor.description or ()]
+        names = tuple(column.name for column in cursor.description or ())
         maker = _positional_maker(row_type, names)
         if maker is None:
             if _embedded_fields(row_type):
-                raise TypeError(f"the columns {names} do not fill {row_type.__name__}")
+                raise TypeError(f"the columns {list(names)} do not fill {row_type.__name__}")
             return by_name(cursor)
         return maker
 
